@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import tsconfigPaths from 'vite-tsconfig-paths';
 
 const globalSetup = ['./libs/testing/src/postgres/database.global-setup.ts'];
 
@@ -9,7 +8,7 @@ const globalSetup = ['./libs/testing/src/postgres/database.global-setup.ts'];
  * three services as processes).
  */
 export default defineConfig({
-  plugins: [tsconfigPaths()],
+  resolve: { tsconfigPaths: true },
   test: {
     globals: true,
     reporters: ['default'],
