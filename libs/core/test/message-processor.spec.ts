@@ -61,39 +61,39 @@ const seen: Array<{ payload: unknown; attempt: number; id: string }> = [];
 
 @Controller()
 class TestHandlers {
-  @EventPattern('ok.value')
+  @EventPattern<string>('ok.value')
   handleValue(@Payload() payload: unknown, @Ctx() ctx: MessageContext) {
     seen.push({ payload, attempt: ctx.getAttempt(), id: ctx.getEnvelope().id });
     return 'done';
   }
 
-  @EventPattern('ok.observable')
+  @EventPattern<string>('ok.observable')
   handleObservable() {
     return timer(5).pipe(map(() => 'late'));
   }
 
-  @EventPattern('fail.observable')
+  @EventPattern<string>('fail.observable')
   failObservable() {
     return throwError(() => new TypeError('stream broke'));
   }
 
-  @EventPattern('fail.throw')
+  @EventPattern<string>('fail.throw')
   failThrow(): never {
     throw new RangeError('transient trouble');
   }
 
-  @EventPattern('fail.final')
+  @EventPattern<string>('fail.final')
   async failFinal(): Promise<never> {
     await Promise.resolve();
     throw new NonRetriableError('card number is invalid');
   }
 
-  @EventPattern('validated')
+  @EventPattern<string>('validated')
   validated(@Payload(MessageValidationPipe) amount: Amount) {
     seen.push({ payload: amount, attempt: 0, id: 'validated' });
   }
 
-  @EventPattern('slow')
+  @EventPattern<string>('slow')
   async slow(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
