@@ -38,7 +38,6 @@ let failFirstAttempt = false;
 class PaymentsController {
   constructor(@Inject(InboxService) private readonly inbox: InboxService) {}
 
-  // oxlint-disable-next-line typescript/no-unnecessary-type-arguments
   @EventPattern<string>(ORDER_CREATED)
   async charge(
     @Payload() order: { orderId: string },
@@ -63,7 +62,6 @@ class PaymentsController {
     }
   }
 
-  // oxlint-disable-next-line typescript/no-unnecessary-type-arguments
   @EventPattern<string>(PAYMENT_SUCCEEDED)
   paid(@Payload() _payment: unknown, @Ctx() ctx: MessageContext): void {
     record(PAYMENT_SUCCEEDED, ctx, false);

@@ -46,7 +46,6 @@ function harnessController(harness: ConsumerHarnessOptions): Type {
   @Controller()
   class ConsumerHarnessController {
     // `<string>`: see recording.controller.ts.
-    // oxlint-disable-next-line typescript/no-unnecessary-type-arguments
     @EventPattern<string>(harness.pattern)
     async handle(@Ctx() context: MessageContext): Promise<void> {
       const { id, key } = context.getEnvelope();

@@ -31,7 +31,6 @@ export function recordingController(options: RecordingControllerOptions): Type {
   class RecordingController {
     // `<string>` picks the untyped overload: the typed one demands that
     // every parameter after the payload accept `unknown`, so no @Ctx().
-    // oxlint-disable-next-line typescript/no-unnecessary-type-arguments
     @EventPattern<string>(options.pattern)
     async handle(@Ctx() context: MessageContext): Promise<void> {
       options.attempts?.record(context, label);

@@ -33,7 +33,6 @@ function validatingController(handled: MessageRecorder): Type {
   @Controller()
   class ValidatingController {
     // `<string>`: see recording.controller.ts.
-    // oxlint-disable-next-line typescript/no-unnecessary-type-arguments
     @EventPattern<string>(PATTERN)
     handle(
       @Payload(MessageValidationPipe) order: OrderPlaced,

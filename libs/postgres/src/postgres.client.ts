@@ -1,0 +1,122 @@
+import { Logger } from '@nestjs/common';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  ReliableClientProxy,
+  type Envelope,
+} from '@mq/core';
+import type { Pool } from 'pg';
+import {
+  applicationNameFor,
+  resolvePool,
+} from './connection/postgres-connection.js';
+import { PostgresDeadLetterStore } from './dead-letter/postgres-dead-letter.store.js';
+import { CLIENT_APPLICATION_PREFIX } from './postgres.constants.js';
+import type { PostgresClientOptions } from './postgres-client.options.js';
+import { insertMessages } from './publish/insert-messages.js';
+import { toQueueRows } from './publish/queue-row.js';
+import { runMigrations } from './schema/run-migrations.js';
+import { QueueSchema } from './schema/queue-schema.js';
+
+/**
+ * Nest client proxy that publishes into the PostgreSQL queue tables. A
+ * publish resolves once its INSERT has committed: the messages and one
+ * delivery per subscribed consumer group are then durable.
+ *
+ * @example
+ * const client = new PostgresClient({ connection: process.env.DATABASE_URL });
+ * await client.publishEvent('order.created', order, { key: order.id });
+ */
+export class PostgresClient extends ReliableClientProxy {
+  /** application_name of the client's sessions (pools it created). */
+  readonly applicationName: string;
+  private readonly logger = new Logger(PostgresClient.name);
+  private readonly schema: QueueSchema;
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly maxMessageBytes: number;
+  private readonly migrate: boolean;
+  private ready?: Promise<void>;
+  private closed = false;
+
+  constructor(options: PostgresClientOptions) {
+    super();
+    this.schema = new QueueSchema(options);
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (!(this.maxMessageBytes > 0)) {
+      throw new RangeError(
+        `PostgresClient: maxMessageBytes must be > 0, got ${this.maxMessageBytes}`,
+      );
+    }
+    this.migrate = options.migrate ?? true;
+    this.applicationName =
+      options.applicationName ??
+      applicationNameFor(CLIENT_APPLICATION_PREFIX, 'client');
+    const resolved = resolvePool(
+      options.connection,
+      this.applicationName,
+      (error) =>
+        this.logger.warn(`idle pool connection failed: ${error.message}`),
+    );
+    this.pool = resolved.pool;
+    this.ownsPool = resolved.owned;
+  }
+
+  /** Creates the queue tables if needed; publishes call it on their own. */
+  connect(): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(new Error('PostgresClient is closed'));
+    }
+    this.ready ??= this.prepare().catch((error: unknown) => {
+      // Let the next publish try again instead of failing forever.
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  /** Ends the pool, unless it is one you passed in. */
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    if (this.ownsPool) {
+      await this.pool.end();
+    }
+  }
+
+  /** The `pg.Pool` the client publishes with. */
+  unwrap<T>(): T {
+    return this.pool as T;
+  }
+
+  /**
+   * Inserts every envelope in one statement: all are published or none.
+   * Oversized or unencodable envelopes fail before anything is sent.
+   */
+  async publishEnvelopes(envelopes: readonly Envelope[]): Promise<void> {
+    const rows = toQueueRows(envelopes, this.maxMessageBytes);
+    if (rows.length === 0) {
+      return;
+    }
+    await this.connect();
+    await insertMessages(this.pool, this.schema, rows);
+  }
+
+  /** Inspection and redrive of one consumer group's dead letters. */
+  deadLetters(consumerGroup: string): PostgresDeadLetterStore {
+    return new PostgresDeadLetterStore(this.pool, consumerGroup, {
+      schema: this.schema.name,
+      listenChannel: this.schema.channel,
+    });
+  }
+
+  private async prepare(): Promise<void> {
+    if (this.migrate) {
+      await runMigrations(this.pool, {
+        schema: this.schema.name,
+        listenChannel: this.schema.channel,
+      });
+    }
+  }
+}
