@@ -1,0 +1,4 @@
+/** `name` as a quoted PostgreSQL identifier. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

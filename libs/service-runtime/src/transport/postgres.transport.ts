@@ -1,0 +1,32 @@
+import { namespaced } from '../config/runtime-config.js';
+import type {
+  MessagingTransport,
+  TransportSettings,
+} from './messaging-transport.js';
+import { commonServerOptions } from './server-options.js';
+
+/** Queue tables in `<namespace>_mq` of the services' own database. */
+export async function createPostgresTransport(
+  settings: TransportSettings,
+): Promise<MessagingTransport> {
+  const { PostgresClient, PostgresServer } = await import('@mq/postgres');
+  const { config, service } = settings;
+  const schema = namespaced(config.namespace, 'mq');
+  const client = new PostgresClient({
+    connection: config.databaseUrl,
+    schema,
+    applicationName: `${service.name}-client`,
+  });
+  return {
+    name: 'postgres',
+    server: new PostgresServer({
+      ...commonServerOptions(settings),
+      connection: config.databaseUrl,
+      schema,
+      applicationName: `${service.name}-server`,
+    }),
+    client,
+    // Shares the client's pool, which the client ends.
+    deadLetters: client.deadLetters(service.consumerGroup),
+  };
+}
