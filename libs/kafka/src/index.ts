@@ -1,0 +1,10 @@
+export { KafkaServer } from './kafka.server.js';
+export type { KafkaServerOptions } from './kafka-server.options.js';
+export { KafkaClient } from './kafka.client.js';
+export type { KafkaClientOptions } from './kafka-client.options.js';
+export { KafkaDeadLetterStore } from './dead-letter/kafka-dead-letter.store.js';
+export type { KafkaDeadLetterStoreOptions } from './dead-letter/kafka-dead-letter-store.options.js';
+export type { KafkaConnectionOptions } from './connection/kafka-connection.options.js';
+export { KafkaTopicNames } from './topics/kafka-topic-names.js';
+export { KAFKA_DEFAULTS, KafkaHeaderNames } from './kafka.constants.js';
+export { nestLogCreator } from './connection/kafka-log-creator.js';

@@ -1,0 +1,156 @@
+import { Logger } from '@nestjs/common';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  ReliableClientProxy,
+  toWireMessage,
+  type Envelope,
+} from '@mq/core';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { createKafka } from './connection/create-kafka.js';
+import { createProducer } from './connection/create-producer.js';
+import { KAFKA_DEFAULTS } from './kafka.constants.js';
+import type { KafkaClientOptions } from './kafka-client.options.js';
+import { KafkaTopicNames } from './topics/kafka-topic-names.js';
+import { TopicProvisioner } from './topics/topic-provisioner.js';
+
+interface Connection {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly producer: Producer;
+  readonly topics: TopicProvisioner;
+}
+
+/**
+ * Nest client proxy for Kafka. Each envelope goes to the topic of its type
+ * with the envelope key as Kafka key (same key, same partition, same
+ * order), its headers as Kafka headers and the JSON payload as value,
+ * through an idempotent producer with acks=all. `publishEnvelopes` resolves
+ * once the broker has acknowledged every message.
+ */
+export class KafkaClient extends ReliableClientProxy {
+  private readonly logger = new Logger(KafkaClient.name);
+  private readonly names: KafkaTopicNames;
+  private readonly maxMessageBytes: number;
+  private readonly publishTimeoutMs: number;
+  private connection?: Promise<Connection>;
+  private producer?: Producer;
+
+  constructor(private readonly options: KafkaClientOptions) {
+    super();
+    this.names = new KafkaTopicNames(options.prefix ?? KAFKA_DEFAULTS.prefix);
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.publishTimeoutMs =
+      options.publishTimeoutMs ?? KAFKA_DEFAULTS.publishTimeoutMs;
+  }
+
+  /**
+   * Connects once; concurrent and later calls share the attempt. A failed
+   * attempt is forgotten, so the next publish tries again.
+   */
+  async connect(): Promise<Producer> {
+    this.connection ??= this.open().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return (await this.connection).producer;
+  }
+
+  async close(): Promise<void> {
+    const pending = this.connection;
+    this.connection = undefined;
+    this.producer = undefined;
+    if (!pending) {
+      return;
+    }
+    const { producer, admin } = await pending;
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+
+  /** The kafkajs producer; throws before the first connect. */
+  unwrap<T>(): T {
+    if (!this.producer) {
+      throw new Error('KafkaClient is not connected');
+    }
+    return this.producer as T;
+  }
+
+  /**
+   * Encodes every envelope first, so an oversized or unencodable one fails
+   * before anything is sent, then sends one batch per call.
+   */
+  async publishEnvelopes(envelopes: readonly Envelope[]): Promise<void> {
+    if (envelopes.length === 0) {
+      return;
+    }
+    const byTopic = new Map<string, Message[]>();
+    for (const envelope of envelopes) {
+      const wire = toWireMessage(envelope, this.maxMessageBytes);
+      const topic = this.names.main(envelope.type);
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: envelope.key,
+        value: wire.body,
+        headers: wire.headers,
+      });
+      byTopic.set(topic, messages);
+    }
+
+    await this.connect();
+    const { producer, topics } = await (this.connection as Promise<Connection>);
+    await topics.ensure([...byTopic.keys()]);
+    await this.withTimeout(
+      producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({
+          topic,
+          messages,
+        })),
+      }),
+      envelopes,
+    );
+  }
+
+  private async open(): Promise<Connection> {
+    const kafka = createKafka(this.options, 'client');
+    const admin = kafka.admin();
+    const producer = createProducer(kafka, this.options.clientRetry);
+    await admin.connect();
+    await producer.connect();
+    this.producer = producer;
+    this.logger.log(`connected to ${this.options.brokers.join(',')}`);
+    const topics = new TopicProvisioner(admin, {
+      partitions: this.options.partitions ?? KAFKA_DEFAULTS.partitions,
+      replicationFactor:
+        this.options.replicationFactor ?? KAFKA_DEFAULTS.replicationFactor,
+    });
+    return { kafka, admin, producer, topics };
+  }
+
+  private async withTimeout<T>(
+    send: Promise<T>,
+    envelopes: readonly Envelope[],
+  ): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const ids = envelopes
+          .slice(0, 5)
+          .map((envelope) => envelope.id)
+          .join(', ');
+        reject(
+          new Error(
+            `Kafka did not acknowledge ${envelopes.length} message(s) ` +
+              `within ${this.publishTimeoutMs} ms (first ids ${ids}); they may ` +
+              'still be written',
+          ),
+        );
+      }, this.publishTimeoutMs);
+    });
+    try {
+      return await Promise.race([send, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import type { Admin, ITopicConfig } from 'kafkajs';
+
+export interface TopicLayout {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+/**
+ * Creates topics through the admin client before anything produces to them,
+ * so they get the configured partition count rather than the broker's
+ * auto-create default. Remembers what exists; safe to race with other
+ * processes creating the same topics.
+ */
+export class TopicProvisioner {
+  private readonly logger = new Logger(TopicProvisioner.name);
+  private readonly known = new Set<string>();
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly layout: TopicLayout,
+  ) {}
+
+  /** Creates the missing ones of `topics`; `compacted` for marker topics. */
+  async ensure(
+    topics: readonly string[],
+    options: { compacted?: boolean; partitions?: number } = {},
+  ): Promise<void> {
+    let missing = topics.filter((topic) => !this.known.has(topic));
+    for (let round = 0; missing.length > 0 && round < 3; round += 1) {
+      const existing = new Set(await this.admin.listTopics());
+      const absent = missing.filter((topic) => !existing.has(topic));
+      if (absent.length > 0) {
+        await this.create(absent, options, round);
+      }
+      const created = new Set(await this.admin.listTopics());
+      for (const topic of missing.filter((t) => created.has(t))) {
+        this.known.add(topic);
+      }
+      missing = missing.filter((topic) => !this.known.has(topic));
+    }
+    if (missing.length > 0) {
+      throw new Error(`could not create topics ${missing.join(', ')}`);
+    }
+  }
+
+  private async create(
+    topics: string[],
+    options: { compacted?: boolean; partitions?: number },
+    round: number,
+  ): Promise<void> {
+    const configs: ITopicConfig[] = topics.map((topic) => ({
+      topic,
+      numPartitions: options.partitions ?? this.layout.partitions,
+      replicationFactor: this.layout.replicationFactor,
+      configEntries: options.compacted
+        ? [{ name: 'cleanup.policy', value: 'compact' }]
+        : undefined,
+    }));
+    try {
+      await this.admin.createTopics({ topics: configs, waitForLeaders: true });
+      this.logger.log(`created topics ${topics.join(', ')}`);
+    } catch (error) {
+      // Another process may have created some of them at the same moment;
+      // the next round lists again and creates only what is still missing.
+      if (round >= 2) {
+        throw error;
+      }
+      this.logger.warn(
+        `creating ${topics.join(', ')} failed, checking again: ` +
+          (error as Error).message,
+      );
+    }
+  }
+}
