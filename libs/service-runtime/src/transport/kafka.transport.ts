@@ -20,15 +20,15 @@ export async function createKafkaTransport(
     server: new KafkaServer({
       ...commonServerOptions(settings),
       ...connection,
-      clientId: `${service.name}-server`,
+      clientId: service.name,
     }),
     client: new KafkaClient({
       ...connection,
-      clientId: `${service.name}-client`,
+      clientId: service.name,
     }),
     deadLetters: new KafkaDeadLetterStore({
       ...connection,
-      clientId: `${service.name}-dead-letters`,
+      clientId: service.name,
       consumerGroup: service.consumerGroup,
     }),
   };
