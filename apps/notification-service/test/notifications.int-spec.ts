@@ -2,7 +2,10 @@ import { Patterns, type OrderConfirmed } from '@mq/contracts';
 import { eventually } from '@mq/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { NotificationServiceModule } from '../src/notification-service.module.js';
-import { startServiceHarness, type ServiceHarness } from './service.harness.js';
+import {
+  startServiceHarness,
+  type ServiceHarness,
+} from '@mq/service-runtime/testing';
 
 let harness: ServiceHarness;
 

@@ -2,7 +2,10 @@ import { OrderCreated, Patterns } from '@mq/contracts';
 import { MessageValidationPipe } from '@mq/core';
 import { eventually } from '@mq/testing';
 import { OrderServiceModule } from '../src/order-service.module.js';
-import { startServiceHarness, type ServiceHarness } from './service.harness.js';
+import {
+  startServiceHarness,
+  type ServiceHarness,
+} from '@mq/service-runtime/testing';
 
 const validBody = {
   customer: { id: 'c-1', email: 'ada@example.com', name: 'Ada' },

@@ -2,7 +2,10 @@ import { Patterns, type OrderCreated } from '@mq/contracts';
 import { eventually } from '@mq/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { PaymentServiceModule } from '../src/payment-service.module.js';
-import { startServiceHarness, type ServiceHarness } from './service.harness.js';
+import {
+  startServiceHarness,
+  type ServiceHarness,
+} from '@mq/service-runtime/testing';
 
 let harness: ServiceHarness;
 

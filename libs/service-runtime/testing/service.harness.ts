@@ -1,3 +1,7 @@
+/**
+ * Test support shared by the three services' integration tests: boots one
+ * service in-process on its own namespace of the test database.
+ */
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {

@@ -1,0 +1,5 @@
+export {
+  startServiceHarness,
+  type DeliveryRow,
+  type ServiceHarness,
+} from './service.harness.js';
