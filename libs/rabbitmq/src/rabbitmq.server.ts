@@ -95,7 +95,7 @@ export class RabbitMqServer extends ReliableServer {
     this.responder = new RequestResponder({
       consumerGroup: this.consumerGroup,
       handlerTimeoutMs: this.handlerTimeoutMs,
-      resolveHandler: (pattern) => this.getHandlerByPattern(pattern),
+      resolveHandler: (pattern) => this.findHandler(pattern),
       logger: this.logger,
     });
   }
@@ -424,7 +424,7 @@ export class RabbitMqServer extends ReliableServer {
   private cannotBeHandled(delivery: InboundDelivery): boolean {
     try {
       const envelope = fromWireMessage(delivery, delivery.fallbackType);
-      return this.getHandlerByPattern(envelope.type) === null;
+      return this.findHandler(envelope.type) === null;
     } catch {
       // The processor reports why when it dead-letters it.
       return true;

@@ -73,7 +73,6 @@ export class RedisStreamsServer extends ReliableServer {
   private stopSignal: Promise<void> = Promise.resolve();
   private signalStop: () => void = () => undefined;
   private readFailures = 0;
-  private readRound = 0;
 
   constructor(options: RedisStreamsServerOptions) {
     super(options, RedisStreamsServer.name);
@@ -266,19 +265,17 @@ export class RedisStreamsServer extends ReliableServer {
   }
 
   /**
-   * Backpressure: read no more entries than there are free slots. With
-   * fewer free slots than streams, a rotating subset of streams is read,
-   * one entry each, so no stream starves.
+   * Backpressure: read about as many entries as there are free slots. Every
+   * read names every stream: reading a rotating subset let a quiet stream's
+   * BLOCK hold up busy ones for the whole block time. COUNT applies per
+   * stream, so with fewer free slots than streams one read may take up to
+   * `streams - 1` entries more than the free slots; they wait in the
+   * scheduler, and the concurrency limit still holds.
    */
   private readPlan(): { streams: string[]; count: number } {
     const free = Math.max(1, this.concurrency - this.scheduler.pending);
     const all = this.streams;
-    if (free >= all.length) {
-      return { streams: all, count: Math.floor(free / all.length) };
-    }
-    const start = this.readRound++ % all.length;
-    const rotated = [...all.slice(start), ...all.slice(0, start)];
-    return { streams: rotated.slice(0, free), count: 1 };
+    return { streams: all, count: Math.max(1, Math.floor(free / all.length)) };
   }
 
   private async afterReadFailure(error: unknown): Promise<void> {

@@ -1,5 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import {
+  Server,
+  type CustomTransportStrategy,
+  type MessageHandler,
+} from '@nestjs/microservices';
 import { KeyedScheduler } from '../concurrency/keyed-scheduler.js';
 import { MessageProcessor } from '../handling/message-processor.js';
 import { RetryPolicy } from '../retry/retry-policy.js';
@@ -47,7 +51,7 @@ export abstract class ReliableServer
       consumerGroup: this.consumerGroup,
       retryPolicy: this.retryPolicy,
       handlerTimeoutMs: this.handlerTimeoutMs,
-      resolveHandler: (pattern) => this.getHandlerByPattern(pattern),
+      resolveHandler: (pattern) => this.findHandler(pattern),
       logger: this.logger,
     });
   }
@@ -57,6 +61,18 @@ export abstract class ReliableServer
   /** Nest's status events are not used; listeners are accepted and ignored. */
   on(): void {
     return undefined;
+  }
+
+  /**
+   * The handler bound to a message type. Types are plain strings, so this
+   * is a map lookup; Nest's `getHandlerByPattern` first tries `JSON.parse`
+   * on the pattern, which throws (and costs microseconds) for every
+   * message with a non-JSON type such as `order.created`.
+   */
+  protected findHandler(pattern: string): MessageHandler | null {
+    return (
+      this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern)
+    );
   }
 
   /** Patterns of the `@EventPattern` handlers bound to this server. */

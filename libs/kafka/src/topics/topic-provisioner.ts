@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { Admin, ITopicConfig } from 'kafkajs';
 
+/** Rounds of list-create-list before giving up, and the pause between them. */
+const MAX_ROUNDS = 8;
+const FIRST_PAUSE_MS = 100;
+const MAX_PAUSE_MS = 2000;
+
 export interface TopicLayout {
   readonly partitions: number;
   readonly replicationFactor: number;
@@ -27,7 +32,13 @@ export class TopicProvisioner {
     options: { compacted?: boolean; partitions?: number } = {},
   ): Promise<void> {
     let missing = topics.filter((topic) => !this.known.has(topic));
-    for (let round = 0; missing.length > 0 && round < 3; round += 1) {
+    for (let round = 0; missing.length > 0 && round < MAX_ROUNDS; round += 1) {
+      if (round > 0) {
+        // Right after another process created the same topics, the broker's
+        // metadata may not list them yet; back-to-back rounds would all see
+        // them missing. Give the metadata cache time to catch up.
+        await pause(Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (round - 1)));
+      }
       const existing = new Set(await this.admin.listTopics());
       const absent = missing.filter((topic) => !existing.has(topic));
       if (absent.length > 0) {
@@ -63,7 +74,7 @@ export class TopicProvisioner {
     } catch (error) {
       // Another process may have created some of them at the same moment;
       // the next round lists again and creates only what is still missing.
-      if (round >= 2) {
+      if (round >= MAX_ROUNDS - 1) {
         throw error;
       }
       this.logger.warn(
@@ -72,4 +83,8 @@ export class TopicProvisioner {
       );
     }
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
