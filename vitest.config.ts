@@ -17,14 +17,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{apps,libs,scripts}/**/*.spec.ts'],
+          include: ['{apps,libs,scripts,bench}/**/*.spec.ts'],
         },
       },
       {
         extends: true,
         test: {
           name: 'integration',
-          include: ['{apps,libs}/**/*.int-spec.ts'],
+          include: ['{apps,libs,bench}/**/*.int-spec.ts'],
           globalSetup,
           fileParallelism: false,
           testTimeout: 60_000,
