@@ -239,9 +239,31 @@ export class RabbitMqTestKit implements TransportTestKit {
   }
 
   private connection(): Promise<ChannelModel> {
-    this.raw ??= connect(this.url, {
-      clientProperties: { connection_name: this.connectionName('kit') },
-    });
+    if (!this.raw) {
+      const opening = connect(this.url, {
+        clientProperties: { connection_name: this.connectionName('kit') },
+      });
+      // A connection the broker closed (a restart, close_connection) is
+      // dropped, so the next call opens a new one instead of failing.
+      void opening.then(
+        (model) => {
+          model.on('error', (error: Error) => {
+            process.stderr.write(`rabbitmq kit: ${error.message}\n`);
+          });
+          model.on('close', () => {
+            if (this.raw === opening) {
+              this.raw = undefined;
+            }
+          });
+        },
+        () => {
+          if (this.raw === opening) {
+            this.raw = undefined;
+          }
+        },
+      );
+      this.raw = opening;
+    }
     return this.raw;
   }
 
