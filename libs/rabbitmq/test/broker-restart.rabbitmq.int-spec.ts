@@ -73,7 +73,7 @@ describe('RabbitMq broker restart', () => {
         } catch (error) {
           rejected += 1;
           if (rejected >= 50) {
-            throw new Error(`publishes keep failing: ${String(error)}`);
+            throw new Error('publishes keep failing', { cause: error });
           }
           await sleep(200);
         }
