@@ -5,6 +5,7 @@ import { ServiceRuntimeModule } from '@mq/service-runtime';
 import { paymentGatewayConfig } from './gateway/payment-gateway.config.js';
 import { SimulatedPaymentGateway } from './gateway/simulated-payment.gateway.js';
 import { PAYMENT_SERVICE } from './payment-service.definition.js';
+import { DuplicateDeliveries } from './payments/duplicate-deliveries.counter.js';
 import { OrderCreatedHandler } from './payments/order-created.handler.js';
 import { PaymentsController } from './payments/payments.controller.js';
 import { PaymentsService } from './payments/payments.service.js';
@@ -17,6 +18,6 @@ import { PaymentsService } from './payments/payments.service.js';
     ReliableMessagingModule,
   ],
   controllers: [PaymentsController, OrderCreatedHandler],
-  providers: [SimulatedPaymentGateway, PaymentsService],
+  providers: [SimulatedPaymentGateway, PaymentsService, DuplicateDeliveries],
 })
 export class PaymentServiceModule {}

@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { OrderCreated, Patterns, type SagaPattern } from '@mq/contracts';
 import { MessageContext, MessageValidationPipe } from '@mq/core';
 import { InboxService } from '@mq/outbox';
+import { DuplicateDeliveries } from './duplicate-deliveries.counter.js';
 import { PaymentsService } from './payments.service.js';
 
 /**
@@ -21,6 +22,7 @@ export class OrderCreatedHandler {
   constructor(
     private readonly payments: PaymentsService,
     private readonly inbox: InboxService,
+    private readonly duplicates: DuplicateDeliveries,
   ) {}
 
   @EventPattern<SagaPattern>(Patterns.orderCreated)
@@ -39,6 +41,7 @@ export class OrderCreatedHandler {
         }),
     );
     if (duplicate) {
+      this.duplicates.record();
       this.logger.debug(
         `order.created id=${envelope.id} for order ${order.orderId} ` +
           'was already handled',

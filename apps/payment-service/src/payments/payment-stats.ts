@@ -10,4 +10,9 @@ export interface PaymentStats {
   readonly retries: number;
   /** Simulated gateway failures thrown by this process since it started. */
   readonly transientFailures: number;
+  /**
+   * `order.created` deliveries the inbox found already handled, since
+   * this process started: redeliveries that changed nothing.
+   */
+  readonly duplicates: number;
 }

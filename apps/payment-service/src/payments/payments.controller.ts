@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SimulatedPaymentGateway } from '../gateway/simulated-payment.gateway.js';
+import { DuplicateDeliveries } from './duplicate-deliveries.counter.js';
 import { ListPaymentsQuery } from './list-payments.query.js';
 import type { PaymentStats } from './payment-stats.js';
 import { Payment } from './payment.entity.js';
@@ -23,6 +24,7 @@ export class PaymentsController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly gateway: SimulatedPaymentGateway,
+    private readonly duplicates: DuplicateDeliveries,
   ) {}
 
   /** The payment of one order (a list of 0 or 1), or the newest 100. */
@@ -56,6 +58,7 @@ export class PaymentsController {
       retried: row?.retried ?? 0,
       retries: row?.retries ?? 0,
       transientFailures: this.gateway.transientFailureCount,
+      duplicates: this.duplicates.count,
     };
   }
 }
