@@ -98,6 +98,38 @@ describe('POST /orders', () => {
     expect(body.errors.map((e) => e.path)).toEqual(['total']);
   });
 
+  // Each of these used to pass validation and fail in the database: 500.
+  it('answers 400, not 500, to arrays for objects and to NUL characters', async () => {
+    const before = [await count('orders'), await count('outbox_messages')];
+    const bodies = [
+      { ...validBody, customer: [validBody.customer] },
+      { ...validBody, items: [[validBody.items[0]]] },
+      { ...validBody, customer: { ...validBody.customer, name: 'A\u0000' } },
+      { ...validBody, items: [{ sku: '\u0000', quantity: 1, unitPrice: 1 }] },
+      { ...validBody, items: [{ sku: '\ud800', quantity: 1, unitPrice: 1 }] },
+    ];
+
+    const answers = [];
+    for (const body of bodies) {
+      const response = await post(body);
+      const { errors } = (await response.json()) as {
+        errors?: { path: string }[];
+      };
+      answers.push([response.status, errors?.map((e) => e.path)]);
+    }
+
+    expect(answers).toEqual([
+      [400, ['customer']],
+      [400, ['items']],
+      [400, ['customer.name']],
+      [400, ['items[0].sku']],
+      [400, ['items[0].sku']],
+    ]);
+    expect([await count('orders'), await count('outbox_messages')]).toEqual(
+      before,
+    );
+  });
+
   it('stores a PENDING order and one order.created keyed by its id', async () => {
     const response = await post(validBody);
 
@@ -127,6 +159,35 @@ describe('POST /orders', () => {
       metatype: OrderCreated,
     })) as OrderCreated;
     expect(event).toMatchObject({ orderId: id, total: 2800, currency: 'EUR' });
+  });
+
+  // Found by placing orders before payment-service had ever started in a
+  // namespace: their order.created got no delivery for it, so they stayed
+  // PENDING forever, with no dead letter or other record.
+  it('keeps every saga event for its consumers, started or not', async () => {
+    const order = await placeOrder();
+    const mq = `"${harness.namespace}_mq"`;
+
+    const groups = await eventually(async () => {
+      const { rows } = await harness.db.query<{ group: string }>(
+        `SELECT d.consumer_group AS group
+           FROM ${mq}.deliveries d JOIN ${mq}.messages m ON m.id = d.message_id
+          WHERE m.key = $1 AND m.type = $2`,
+        [order.id, Patterns.orderCreated],
+      );
+      expect(rows).toHaveLength(1);
+      return rows.map((row) => row.group);
+    });
+    expect(groups).toEqual(['payment-service']);
+    const { rows } = await harness.db.query<{ group: string; pattern: string }>(
+      `SELECT consumer_group AS group, pattern FROM ${mq}.subscriptions
+        WHERE consumer_group <> 'order-service' ORDER BY 1, 2`,
+    );
+    expect(rows).toEqual([
+      { group: 'notification-service', pattern: Patterns.orderCancelled },
+      { group: 'notification-service', pattern: Patterns.orderConfirmed },
+      { group: 'payment-service', pattern: Patterns.orderCreated },
+    ]);
   });
 
   it('stores no order when its outbox row cannot be written', async () => {

@@ -12,6 +12,8 @@ export {
   EqualsItemsTotal,
 } from './validators/equals-items-total.validator.js';
 export { IsCurrencyCode } from './validators/is-currency-code.validator.js';
+export { IsStorableText } from './validators/is-storable-text.validator.js';
+export { IsEmailAddress } from './validators/is-email-address.validator.js';
 
 export { OrderCreated } from './events/order-created.event.js';
 export { PaymentSucceeded } from './events/payment-succeeded.event.js';

@@ -132,6 +132,24 @@ describe('OutboxService', () => {
       expect(await db.outboxRows()).toEqual([]);
     });
 
+    // Found by publishing a 3,000-byte key through the Postgres transport:
+    // its index refuses it, so such a row fails every relay batch forever
+    // and holds back every message committed after it.
+    it('fails inside the transaction when the key is over the limit', async () => {
+      const key = 'k'.repeat(1025);
+
+      await expect(
+        db.dataSource.transaction(async (manager) => {
+          await manager.query(
+            `INSERT INTO ${db.table('orders')} (id) VALUES ('o-6')`,
+          );
+          await outbox.add(manager, 'order.created', {}, { key });
+        }),
+      ).rejects.toThrow(/key of 1025 bytes, over the limit of 1024/);
+      expect(await orderIds()).toEqual([]);
+      expect(await db.outboxRows()).toEqual([]);
+    });
+
     it('fails inside the transaction for a value JSON cannot carry', async () => {
       await expect(
         db.dataSource.transaction((manager) =>

@@ -15,6 +15,16 @@ export interface PostgresClientOptions extends QueueSchemaOptions {
   /** Run the queue migration on connect. @default true */
   migrate?: boolean;
   /**
+   * Consumer groups of what this client publishes, with the types each
+   * consumes, registered on connect, before the first publish. A publish
+   * fans out only to groups subscribed at that moment, so without this a
+   * message published before its consumer first listened is kept for no
+   * one. Same as calling `registerSubscriptions` for each group.
+   * @default {} (none)
+   * @example { 'payment-service': ['order.created'] }
+   */
+  subscriptions?: Readonly<Record<string, readonly string[]>>;
+  /**
    * application_name of the client's sessions (pools it creates only).
    * @default `mq-client-<random>`
    */

@@ -14,6 +14,7 @@ import { CLIENT_APPLICATION_PREFIX } from './postgres.constants.js';
 import type { PostgresClientOptions } from './postgres-client.options.js';
 import { insertMessages } from './publish/insert-messages.js';
 import { toQueueRows } from './publish/queue-row.js';
+import { registerSubscriptions } from './schema/register-subscriptions.js';
 import { runMigrations } from './schema/run-migrations.js';
 import { QueueSchema } from './schema/queue-schema.js';
 
@@ -35,6 +36,7 @@ export class PostgresClient extends ReliableClientProxy {
   private readonly ownsPool: boolean;
   private readonly maxMessageBytes: number;
   private readonly migrate: boolean;
+  private readonly subscriptions: Readonly<Record<string, readonly string[]>>;
   private ready?: Promise<void>;
   private closed = false;
 
@@ -48,6 +50,7 @@ export class PostgresClient extends ReliableClientProxy {
       );
     }
     this.migrate = options.migrate ?? true;
+    this.subscriptions = options.subscriptions ?? {};
     this.applicationName =
       options.applicationName ??
       applicationNameFor(CLIENT_APPLICATION_PREFIX, 'client');
@@ -61,7 +64,10 @@ export class PostgresClient extends ReliableClientProxy {
     this.ownsPool = resolved.owned;
   }
 
-  /** Creates the queue tables if needed; publishes call it on their own. */
+  /**
+   * Creates the queue tables if needed and registers the declared
+   * subscriptions; publishes call it on their own.
+   */
   connect(): Promise<void> {
     if (this.closed) {
       return Promise.reject(new Error('PostgresClient is closed'));
@@ -112,11 +118,15 @@ export class PostgresClient extends ReliableClientProxy {
   }
 
   private async prepare(): Promise<void> {
+    const schema = {
+      schema: this.schema.name,
+      listenChannel: this.schema.channel,
+    };
     if (this.migrate) {
-      await runMigrations(this.pool, {
-        schema: this.schema.name,
-        listenChannel: this.schema.channel,
-      });
+      await runMigrations(this.pool, schema);
+    }
+    for (const [group, patterns] of Object.entries(this.subscriptions)) {
+      await registerSubscriptions(this.pool, group, patterns, schema);
     }
   }
 }

@@ -7,6 +7,8 @@ export const POSTGRES_DEFAULTS = {
   batchSize: 32,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   cleanupIntervalMs: 60_000,
+  /** Headers are a few ids and times; more is a bug or an attack. */
+  maxHeaderBytes: 16 * 1024,
 } as const;
 
 /** Delivery row states. */
@@ -30,8 +32,12 @@ export const MIGRATION_LOCK_KEY = 0x6d715f31;
 export const RECONNECT_MIN_DELAY_MS = 100;
 export const RECONNECT_MAX_DELAY_MS = 5000;
 
-/** Attempts to record an outcome before the lease is left to expire. */
-export const OUTCOME_WRITE_ATTEMPTS = 3;
+/**
+ * Longest message key, in UTF-8 bytes. The key is indexed with the group
+ * (`deliveries_pending_key_idx`), and a btree entry holds at most 2704
+ * bytes, so a longer key failed the insert with an index error.
+ */
+export const MAX_KEY_BYTES = 1024;
 
 /** Longest error message stored on a delivery row. */
 export const MAX_ERROR_MESSAGE_LENGTH = 2000;

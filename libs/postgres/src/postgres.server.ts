@@ -19,6 +19,10 @@ import {
 import { DeliveryRepository } from './consume/delivery.repository.js';
 import { ListenConnection } from './consume/listen-connection.js';
 import { OutcomeRecorder } from './consume/outcome-recorder.js';
+import {
+  headerBytes,
+  oversizedHeadersOutcome,
+} from './consume/oversized-headers.js';
 import { deleteExpiredRows } from './consume/retention-cleanup.js';
 import { WakeSignal } from './consume/wake-signal.js';
 import { PostgresDeadLetterStore } from './dead-letter/postgres-dead-letter.store.js';
@@ -100,6 +104,7 @@ export class PostgresServer extends ReliableServer {
       this.repository,
       this.logger,
       () => this.state === 'closed',
+      this.settings.leaseMs,
     );
     this.listener = new ListenConnection(
       connectionConfig(options.connection, this.applicationName),
@@ -257,7 +262,9 @@ export class PostgresServer extends ReliableServer {
       const limit = Math.min(batchSize, free);
       let claimed: ClaimedDelivery[];
       try {
-        claimed = await this.repository.claim(limit, leaseMs);
+        claimed = await this.repository.claim(limit, leaseMs, [
+          ...this.inFlight.keys(),
+        ]);
       } catch (error) {
         this.claimFailed(error, backoffMs);
         await this.signal.sleep(backoffMs);
@@ -305,6 +312,11 @@ export class PostgresServer extends ReliableServer {
   }
 
   private async handle(delivery: ClaimedDelivery): Promise<void> {
+    const bytes = headerBytes(delivery.headers);
+    if (bytes > this.settings.maxHeaderBytes) {
+      await this.rejectOversized(delivery, bytes);
+      return;
+    }
     let outcome: ProcessOutcome;
     try {
       outcome = await this.processor.process(toInboundDelivery(delivery));
@@ -319,6 +331,21 @@ export class PostgresServer extends ReliableServer {
       this.wakeAfter(outcome.delayMs);
     }
     await this.outcomes.record(delivery, outcome);
+  }
+
+  private async rejectOversized(
+    delivery: ClaimedDelivery,
+    bytes: number,
+  ): Promise<void> {
+    const limit = this.settings.maxHeaderBytes;
+    this.logger.warn(
+      `dead-lettering id=${delivery.messageId} from ${delivery.type}: ` +
+        `headers of ${bytes} bytes exceed the limit of ${limit} bytes`,
+    );
+    await this.outcomes.record(
+      delivery,
+      oversizedHeadersOutcome(delivery, this.consumerGroup, bytes, limit),
+    );
   }
 
   private async releaseUnfinished(): Promise<void> {
@@ -344,7 +371,10 @@ export class PostgresServer extends ReliableServer {
       return;
     }
     try {
-      await this.repository.renewLeases(this.settings.leaseMs);
+      await this.repository.renewLeases(
+        [...this.inFlight.keys()],
+        this.settings.leaseMs,
+      );
     } catch (error) {
       this.logger.warn(`renewing leases failed: ${String(error)}`);
     }

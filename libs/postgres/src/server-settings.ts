@@ -12,6 +12,7 @@ export interface PostgresServerSettings {
   readonly migrate: boolean;
   readonly retentionMs: number;
   readonly cleanupIntervalMs: number;
+  readonly maxHeaderBytes: number;
 }
 
 /** Fails early, naming the option, on a value the server cannot use. */
@@ -34,12 +35,14 @@ export function resolveServerSettings(
     retentionMs: options.retentionMs ?? POSTGRES_DEFAULTS.retentionMs,
     cleanupIntervalMs:
       options.cleanupIntervalMs ?? POSTGRES_DEFAULTS.cleanupIntervalMs,
+    maxHeaderBytes: options.maxHeaderBytes ?? POSTGRES_DEFAULTS.maxHeaderBytes,
   };
   check('pollIntervalMs', settings.pollIntervalMs, 1);
   check('leaseMs', settings.leaseMs, 1);
   check('batchSize', settings.batchSize, 1, true);
   check('retentionMs', settings.retentionMs, 0);
   check('cleanupIntervalMs', settings.cleanupIntervalMs, 0);
+  check('maxHeaderBytes', settings.maxHeaderBytes, 1, true);
   return settings;
 }
 

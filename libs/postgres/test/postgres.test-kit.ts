@@ -23,11 +23,21 @@ export function createTestKit(namespace: string): TransportTestKit {
   const schema = new QueueSchema({ schema: namespace });
   let pool: pg.Pool | undefined;
   const kitPool = (): pg.Pool => {
-    pool ??= new pg.Pool({
-      connectionString: databaseUrl(),
-      application_name: `mq-kit-${namespace}`.slice(0, 63),
-      max: 4,
-    });
+    if (!pool) {
+      pool = new pg.Pool({
+        connectionString: databaseUrl(),
+        application_name: `mq-kit-${namespace}`.slice(0, 63),
+        max: 4,
+      });
+      // An idle connection the server ends (a restart, a stop right after
+      // teardown) is reported here; without a listener it would crash the
+      // process. The next query opens a new connection.
+      pool.on('error', (error) => {
+        process.stderr.write(
+          `postgres test kit: idle connection lost: ${error.message}\n`,
+        );
+      });
+    }
     return pool;
   };
 

@@ -38,6 +38,18 @@ describe('toQueueRows', () => {
     expect(() => toQueueRows([small, big], 100)).toThrow(MessageTooLargeError);
   });
 
+  // A 3,000-byte key failed the insert on the key index with a bare
+  // "index row size exceeds btree maximum"; from an outbox relay it
+  // failed every batch after it.
+  it('refuses a key over 1024 bytes, naming the message', () => {
+    const long = createEnvelope('t', {}, { key: 'k'.repeat(1025) });
+    expect(() => toQueueRows([long])).toThrow(
+      /t has a key of 1025 bytes, over the limit of 1024/,
+    );
+    const fits = createEnvelope('t', {}, { key: 'k'.repeat(1024) });
+    expect(toQueueRows([fits])).toHaveLength(1);
+  });
+
   it('refuses an id that is not a UUID', () => {
     const envelope = createEnvelope('t', {}, { key: 'k', id: 'order-1' });
     expect(() => toQueueRows([envelope])).toThrow(/not a UUID/);

@@ -47,6 +47,8 @@ export { initializeWithMigrations } from './database/schema-migration.lock.js';
 export type { HealthReport } from './health/health-report.js';
 export type { DeadLetterSummary } from './dead-letters/dead-letters.controller.js';
 export { HttpValidationPipe } from './http/http-validation.pipe.js';
+export { SafeConsoleLogger } from './logging/safe-console.logger.js';
+export { TypeOrmNestLogger } from './logging/typeorm-nest.logger.js';
 export {
   validationExceptionFactory,
   type ValidationFailureBody,

@@ -16,5 +16,6 @@ export function resolveService(
     // prefix), so the group keeps the plain service name.
     consumerGroup: definition.name,
     port: config.port ?? definition.defaultPort,
+    consumers: definition.consumers ?? {},
   };
 }

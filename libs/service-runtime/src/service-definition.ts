@@ -22,6 +22,15 @@ export interface ServiceDefinition {
    * ending in a 13-digit timestamp, which survives bundling.
    */
   readonly migrations: readonly ClassType[];
+  /**
+   * The consumer groups of the messages this service publishes, with the
+   * types each one handles. On the Postgres transport they are subscribed
+   * before the first publish, so a message sent before its consumer first
+   * started is kept for it instead of reaching no one.
+   * @default {} (none)
+   * @example { 'payment-service': ['order.created'] }
+   */
+  readonly consumers?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The definition with the namespace applied: the names actually used. */
@@ -32,4 +41,6 @@ export interface ResolvedService {
   /** The service name: transports scope groups by the namespace. */
   readonly consumerGroup: string;
   readonly port: number;
+  /** ServiceDefinition.consumers; none when absent. */
+  readonly consumers?: Readonly<Record<string, readonly string[]>>;
 }

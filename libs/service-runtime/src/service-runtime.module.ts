@@ -14,6 +14,7 @@ import { typeOrmOptions } from './database/typeorm-options.js';
 import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
+import { serviceRelayOptions } from './outbox/service-relay.options.js';
 import { resolveService } from './resolve-service.js';
 import type {
   ResolvedService,
@@ -76,6 +77,7 @@ export class ServiceRuntimeModule {
           inject: [MESSAGING_TRANSPORT],
           useFactory: (transport: MessagingTransport) => ({
             publisher: transport.client,
+            relay: serviceRelayOptions(),
           }),
         }),
       ],

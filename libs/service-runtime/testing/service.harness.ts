@@ -6,6 +6,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   MESSAGING_TRANSPORT,
+  SafeConsoleLogger,
   startService,
   type MessagingTransport,
   type RunningService,
@@ -69,7 +70,9 @@ export async function startServiceHarness(
   // Retries and dead letters are expected here, and Nest logs each with a
   // stack; SERVICE_LOGS=1 shows them when a test needs explaining.
   const app = await NestFactory.create(rootModule, {
-    logger: process.env.SERVICE_LOGS ? ['log', 'warn', 'error'] : false,
+    logger: process.env.SERVICE_LOGS
+      ? new SafeConsoleLogger({ logLevels: ['log', 'warn', 'error'] })
+      : false,
     abortOnError: false,
   });
   const running = await startService(app, {

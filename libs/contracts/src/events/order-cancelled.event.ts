@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsDefined,
+  IsObject,
   IsISO8601,
   IsNotEmpty,
   IsString,
@@ -10,6 +11,7 @@ import {
 } from 'class-validator';
 import { Customer } from '../shared/customer.js';
 import { OrderLimits } from '../shared/limits.js';
+import { IsStorableText } from '../validators/is-storable-text.validator.js';
 
 /** `order.cancelled`: the order will not be fulfilled. */
 export class OrderCancelled {
@@ -18,6 +20,7 @@ export class OrderCancelled {
 
   /** Whom to notify. */
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => Customer)
   customer: Customer;
@@ -26,6 +29,7 @@ export class OrderCancelled {
   @IsString()
   @IsNotEmpty()
   @MaxLength(OrderLimits.maxReasonLength)
+  @IsStorableText()
   reason: string;
 
   @IsISO8601({ strict: true })

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsDefined,
+  IsObject,
   IsISO8601,
   IsInt,
   IsUUID,
@@ -17,6 +18,7 @@ export class OrderConfirmed {
 
   /** Whom to notify. */
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => Customer)
   customer: Customer;

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsDefined,
+  IsObject,
   IsISO8601,
   IsInt,
   IsUUID,
@@ -22,6 +23,7 @@ export class OrderCreated {
   orderId: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => Customer)
   customer: Customer;
@@ -29,6 +31,7 @@ export class OrderCreated {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(OrderLimits.maxItems)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OrderItem)
   items: OrderItem[];

@@ -6,6 +6,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { OrderLimits } from '../shared/limits.js';
+import { IsStorableText } from '../validators/is-storable-text.validator.js';
 
 /** `payment.failed`: the charge was declined; the order cannot go on. */
 export class PaymentFailed {
@@ -16,6 +17,7 @@ export class PaymentFailed {
   @IsString()
   @IsNotEmpty()
   @MaxLength(OrderLimits.maxReasonLength)
+  @IsStorableText()
   reason: string;
 
   @IsISO8601({ strict: true })

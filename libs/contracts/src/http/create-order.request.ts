@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsDefined,
+  IsObject,
   ValidateNested,
 } from 'class-validator';
 import { IsCurrencyCode } from '../validators/is-currency-code.validator.js';
@@ -17,6 +18,7 @@ import { OrderItem } from '../shared/order-item.js';
  */
 export class CreateOrderRequest {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => Customer)
   customer: Customer;
@@ -24,6 +26,7 @@ export class CreateOrderRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(OrderLimits.maxItems)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OrderItem)
   items: OrderItem[];

@@ -1,4 +1,6 @@
-import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../validators/is-email-address.validator.js';
+import { IsStorableText } from '../validators/is-storable-text.validator.js';
 import { OrderLimits } from './limits.js';
 
 /** Who placed an order. */
@@ -6,14 +8,16 @@ export class Customer {
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
+  @IsStorableText()
   id: string;
 
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(OrderLimits.maxTextLength)
   email: string;
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(OrderLimits.maxTextLength)
+  @IsStorableText()
   name: string;
 }

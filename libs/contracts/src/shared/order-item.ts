@@ -6,6 +6,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsStorableText } from '../validators/is-storable-text.validator.js';
 import { OrderLimits } from './limits.js';
 
 /** One order line. Prices are integers in the currency's minor unit. */
@@ -13,6 +14,7 @@ export class OrderItem {
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
+  @IsStorableText()
   sku: string;
 
   @IsInt()

@@ -23,6 +23,8 @@ export interface OutboxModuleOptions {
    * @default 262144 (DEFAULT_MAX_MESSAGE_BYTES)
    */
   maxMessageBytes?: number;
+  /** Longest ordering key `add` accepts, in UTF-8 bytes. @default 1024 */
+  maxKeyBytes?: number;
 }
 
 /** Given next to the options, as they shape the module itself. */

@@ -32,6 +32,7 @@ import type { OutboxModuleOptions } from './outbox-module.options.js';
         new OutboxService({
           channel: options.channel,
           maxMessageBytes: options.maxMessageBytes,
+          maxKeyBytes: options.maxKeyBytes,
         }),
     },
     {

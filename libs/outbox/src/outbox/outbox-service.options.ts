@@ -11,6 +11,14 @@ export interface OutboxServiceOptions {
    * @default DEFAULT_MAX_MESSAGE_BYTES from @mq/core (256 KiB)
    */
   maxMessageBytes?: number;
+  /**
+   * Longest ordering key `add` accepts, in UTF-8 bytes. Transports index
+   * the key (the Postgres transport's btree refuses much more than 2 KiB),
+   * and a row the transport refuses fails every relay batch and holds back
+   * every message after it; so a longer key fails in your transaction.
+   * @default 1024
+   */
+  maxKeyBytes?: number;
 }
 
 /** One message for `OutboxService.addMany`. */

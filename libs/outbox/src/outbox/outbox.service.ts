@@ -19,6 +19,8 @@ const COLUMNS =
 const PARAMS_PER_ROW = 6;
 /** Stays far below PostgreSQL's 65535 bind parameters per statement. */
 const ROWS_PER_INSERT = 1000;
+/** Default of `maxKeyBytes`: far more than an id, within every index. */
+const DEFAULT_MAX_KEY_BYTES = 1024;
 
 interface EncodedRow {
   readonly envelope: Envelope;
@@ -33,15 +35,22 @@ interface EncodedRow {
 export class OutboxService {
   private readonly channel?: string;
   private readonly maxMessageBytes: number;
+  private readonly maxKeyBytes: number;
 
   constructor(options: OutboxServiceOptions = {}) {
     this.channel = options.channel;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (!Number.isInteger(this.maxMessageBytes) || this.maxMessageBytes < 1) {
-      throw new TypeError(
-        `OutboxService: maxMessageBytes must be a positive integer, ` +
-          `got ${String(options.maxMessageBytes)}`,
-      );
+    this.maxKeyBytes = options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES;
+    for (const [name, value] of [
+      ['maxMessageBytes', this.maxMessageBytes],
+      ['maxKeyBytes', this.maxKeyBytes],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) {
+        throw new TypeError(
+          `OutboxService: ${name} must be a positive integer, ` +
+            `got ${String(value)}`,
+        );
+      }
     }
   }
 
@@ -49,8 +58,9 @@ export class OutboxService {
    * Adds one message through `manager`, which must be in a transaction
    * (`dataSource.transaction(manager => ...)`). Inside a message handler the
    * envelope inherits the handled message's correlation id and takes its id
-   * as causation id. Throws CodecError or MessageTooLargeError before
-   * writing anything, so the caller's transaction fails before its commit.
+   * as causation id. Throws CodecError, MessageTooLargeError or (a key over
+   * `maxKeyBytes`) a RangeError before writing anything, so the caller's
+   * transaction fails before its commit.
    */
   async add<T>(
     manager: EntityManager,
@@ -96,6 +106,13 @@ export class OutboxService {
   }
 
   private encode(entry: OutboxEntry): EncodedRow {
+    const keyBytes = Buffer.byteLength(entry.key ?? '');
+    if (keyBytes > this.maxKeyBytes) {
+      throw new RangeError(
+        `OutboxService: ${entry.type} has a key of ${keyBytes} bytes, ` +
+          `over the limit of ${this.maxKeyBytes} bytes`,
+      );
+    }
     const envelope = createEnvelope(entry.type, entry.payload, {
       key: entry.key,
       headers: entry.headers,

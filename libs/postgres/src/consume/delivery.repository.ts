@@ -41,8 +41,15 @@ export class DeliveryRepository {
    * Leases up to `limit` deliveries that are due, not leased (or whose
    * lease expired) and have no earlier unfinished delivery with the same
    * key in this group. Counts the attempt. Rows come back in publish order.
+   * `inFlight` are deliveries this server still works on: their lease may
+   * have run out (an outcome write waiting for the database), but taking
+   * them again would run their handler a second time.
    */
-  async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(
+    limit: number,
+    leaseMs: number,
+    inFlight: readonly string[] = [],
+  ): Promise<ClaimedDelivery[]> {
     const d = this.schema.deliveries;
     const result = await this.db.query<ClaimRow>(
       `UPDATE ${d} AS d
@@ -58,6 +65,7 @@ export class DeliveryRepository {
              AND c.status = 'pending'
              AND c.available_at <= now()
              AND (c.leased_until IS NULL OR c.leased_until <= now())
+             AND c.message_id <> ALL($5::bigint[])
              AND NOT EXISTS (
                SELECT 1 FROM ${d} AS e
                WHERE e.consumer_group = c.consumer_group
@@ -72,7 +80,7 @@ export class DeliveryRepository {
        RETURNING d.message_id AS id, m.message_id::text AS message_id,
                  m.type, m.key, d.attempts, d.first_failed_at,
                  m.headers, m.body`,
-      [this.consumerGroup, this.owner, leaseMs, limit],
+      [this.consumerGroup, this.owner, leaseMs, limit, inFlight],
     );
     return result.rows.map((row) => ({
       id: row.id,
@@ -130,13 +138,19 @@ export class DeliveryRepository {
     );
   }
 
-  /** Extends every lease this owner holds, for handlers still running. */
-  async renewLeases(leaseMs: number): Promise<number> {
+  /**
+   * Extends the leases of `ids`, the deliveries still in flight. Only
+   * those: a delivery this owner gave up on (its outcome could not be
+   * written) must see its lease run out, or it would never come back
+   * while other handlers keep the server busy.
+   */
+  async renewLeases(ids: readonly string[], leaseMs: number): Promise<number> {
     const result = await this.db.query(
       `UPDATE ${this.schema.deliveries}
        SET leased_until = now() + $3 * interval '1 millisecond'
-       WHERE consumer_group = $1 AND leased_by = $2 AND status = 'pending'`,
-      [this.consumerGroup, this.owner, leaseMs],
+       WHERE consumer_group = $1 AND leased_by = $2 AND status = 'pending'
+         AND message_id = ANY($4::bigint[])`,
+      [this.consumerGroup, this.owner, leaseMs, ids],
     );
     return result.rowCount ?? 0;
   }

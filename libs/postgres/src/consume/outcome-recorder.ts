@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { ProcessOutcome } from '@mq/core';
 import {
-  OUTCOME_WRITE_ATTEMPTS,
+  RECONNECT_MAX_DELAY_MS,
   RECONNECT_MIN_DELAY_MS,
 } from '../postgres.constants.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
@@ -9,9 +9,12 @@ import type { DeliveryRepository } from './delivery.repository.js';
 
 /**
  * Writes what became of a delivery: done, retry later, or dead. A failed
- * write is tried again a few times (a pooled connection may just have been
- * cut); when it keeps failing the lease is left to expire, which redelivers
- * the message, so nothing is lost either way.
+ * write (the database restarting, a cut connection) is tried again with
+ * backoff for up to one lease, while the server keeps renewing it, so the
+ * message is settled as soon as the database answers again instead of
+ * waiting for its lease to run out. When the writes keep failing the
+ * lease is left to expire, which redelivers the message: nothing is lost
+ * either way.
  */
 export class OutcomeRecorder {
   constructor(
@@ -19,6 +22,8 @@ export class OutcomeRecorder {
     private readonly logger: Logger,
     /** True once the server closed: its leases are released already. */
     private readonly isClosed: () => boolean,
+    /** How long to keep trying a failed write. */
+    private readonly retryForMs: number,
   ) {}
 
   async record(
@@ -26,6 +31,8 @@ export class OutcomeRecorder {
     outcome: ProcessOutcome,
   ): Promise<void> {
     const label = `id=${delivery.messageId} key=${delivery.key}`;
+    const giveUpAt = Date.now() + this.retryForMs;
+    let delayMs = RECONNECT_MIN_DELAY_MS;
     for (let attempt = 1; ; attempt += 1) {
       if (this.isClosed()) {
         this.logger.warn(
@@ -40,17 +47,28 @@ export class OutcomeRecorder {
             `lease of ${label} was lost before its ${outcome.kind} ` +
               'outcome was recorded; the new holder decides',
           );
+        } else if (attempt > 1) {
+          this.logger.log(
+            `recorded ${outcome.kind} for ${label} after ${attempt} tries`,
+          );
         }
         return;
       } catch (error) {
-        if (attempt >= OUTCOME_WRITE_ATTEMPTS) {
+        if (Date.now() + delayMs >= giveUpAt) {
           this.logger.error(
             `could not record ${outcome.kind} for ${label}: ` +
               `${String(error)}; it is redelivered when its lease expires`,
           );
           return;
         }
-        await delay(RECONNECT_MIN_DELAY_MS * 2 ** attempt);
+        if (attempt === 1) {
+          this.logger.warn(
+            `recording ${outcome.kind} for ${label} failed: ` +
+              `${String(error)}; trying again until the database answers`,
+          );
+        }
+        await delay(delayMs);
+        delayMs = Math.min(delayMs * 2, RECONNECT_MAX_DELAY_MS);
       }
     }
   }

@@ -3,6 +3,7 @@ import {
   toWireMessage,
   type Envelope,
 } from '@mq/core';
+import { MAX_KEY_BYTES } from '../postgres.constants.js';
 
 /** One message as the messages table stores it. */
 export interface QueueRow {
@@ -32,6 +33,14 @@ export function toQueueRows(
       throw new TypeError(
         `message ${envelope.type} has id "${envelope.id}", which is not ` +
           'a UUID; the PostgreSQL transport stores message ids as uuid',
+      );
+    }
+    const keyBytes = Buffer.byteLength(envelope.key);
+    if (keyBytes > MAX_KEY_BYTES) {
+      throw new RangeError(
+        `message ${envelope.type} has a key of ${keyBytes} bytes, over the ` +
+          `limit of ${MAX_KEY_BYTES}: the key is indexed for the ordering ` +
+          'check, and PostgreSQL refuses long index rows',
       );
     }
     const wire = toWireMessage(envelope, maxMessageBytes);

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { runtimeConfig } from '../config/runtime-config.provider.js';
+import { SafeConsoleLogger } from '../logging/safe-console.logger.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { startService, type RunningService } from './start-service.js';
 
@@ -15,7 +16,12 @@ import { startService, type RunningService } from './start-service.js';
 export async function bootstrapService(
   rootModule: Type,
 ): Promise<RunningService> {
-  const app = await NestFactory.create(rootModule, { abortOnError: false });
+  // Nest's exception handlers log every unknown error; the safe logger
+  // keeps a failed query's values (e-mails, names) out of those lines.
+  const app = await NestFactory.create(rootModule, {
+    abortOnError: false,
+    logger: new SafeConsoleLogger(),
+  });
   const config = app.get<RuntimeConfig>(runtimeConfig.KEY);
   try {
     return await startService(app, { host: config.host });

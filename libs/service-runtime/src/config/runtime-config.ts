@@ -56,6 +56,14 @@ export interface RuntimeConfig {
    * MQ_RETRY_MAX_DELAY_MS (60000).
    */
   readonly retry: RuntimeRetryConfig;
+  /**
+   * MQ_LEASE_MS: how long the in-flight messages of a consumer that died
+   * stay with it before another consumer (or its restart) gets them: the
+   * Postgres lease, the Redis visibility timeout, the Kafka session
+   * timeout (at least 6000). RabbitMQ needs none: a lost channel hands
+   * its messages back at once. Unset: each transport's own default.
+   */
+  readonly leaseMs?: number;
 }
 
 export const RUNTIME_DEFAULTS = {
@@ -80,6 +88,7 @@ const NAMESPACE_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 /** Parses and checks the runtime variables; throws on the first bad one. */
 export function readRuntimeConfig(env: Env): RuntimeConfig {
   const port = readString(env, 'PORT');
+  const lease = readString(env, 'MQ_LEASE_MS');
   return {
     transport: readChoice(env, 'MQ_TRANSPORT', TRANSPORT_NAMES, 'postgres'),
     databaseUrl:
@@ -118,6 +127,10 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
         RUNTIME_DEFAULTS.maxDelayMs,
       ),
     },
+    leaseMs:
+      lease === undefined
+        ? undefined
+        : readInteger(env, 'MQ_LEASE_MS', 0, { min: 1000, max: 3_600_000 }),
   };
 }
 

@@ -4,6 +4,7 @@ import type {
   ResolvedService,
   ServiceDefinition,
 } from '../service-definition.js';
+import { TypeOrmNestLogger } from '../logging/typeorm-nest.logger.js';
 import { quoteIdentifier } from './quote-identifier.js';
 
 /** What the outbox lib adds to every service's DataSource. */
@@ -36,6 +37,9 @@ export function typeOrmOptions(
     // Migrations run in the DataSource factory, under a lock.
     migrationsRun: false,
     logging: ['error', 'warn'],
+    // TypeORM's own loggers print a failed query's parameters: customers'
+    // e-mails and names. This one logs the error and the SQL text only.
+    logger: new TypeOrmNestLogger(),
     retryAttempts: 10,
     retryDelay: 1000,
     extra: {

@@ -20,6 +20,7 @@ export async function createKafkaTransport(
     server: new KafkaServer({
       ...commonServerOptions(settings),
       ...connection,
+      ...sessionOptions(config.leaseMs),
       clientId: service.name,
     }),
     client: new KafkaClient({
@@ -32,4 +33,17 @@ export async function createKafkaTransport(
       consumerGroup: service.consumerGroup,
     }),
   };
+}
+
+/**
+ * MQ_LEASE_MS as the session timeout: how long the group waits for a
+ * member that stopped heartbeating before its partitions move. 6000 is
+ * the broker's default `group.min.session.timeout.ms`.
+ */
+function sessionOptions(leaseMs: number | undefined) {
+  if (leaseMs === undefined) {
+    return {};
+  }
+  const sessionTimeout = Math.max(6000, leaseMs);
+  return { sessionTimeout, heartbeatInterval: Math.floor(sessionTimeout / 10) };
 }

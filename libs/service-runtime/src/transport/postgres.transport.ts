@@ -16,6 +16,9 @@ export async function createPostgresTransport(
     connection: config.databaseUrl,
     schema,
     applicationName: `${service.name}-client`,
+    // A publish fans out only to subscribed groups: subscribe the
+    // consumers first, or what is sent before they first start is lost.
+    subscriptions: service.consumers,
   });
   return {
     name: 'postgres',
@@ -24,6 +27,7 @@ export async function createPostgresTransport(
       connection: config.databaseUrl,
       schema,
       applicationName: `${service.name}-server`,
+      ...(config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs }),
     }),
     client,
     // Shares the client's pool, which the client ends.

@@ -24,6 +24,7 @@ export async function createRedisTransport(
     server: new RedisStreamsServer({
       ...commonServerOptions(settings),
       ...connection,
+      ...visibilityOptions(config.leaseMs),
       connectionName: `${service.name}:server`,
     }),
     client: new RedisStreamsClient({
@@ -35,4 +36,17 @@ export async function createRedisTransport(
       consumerGroup: service.consumerGroup,
     }),
   };
+}
+
+/**
+ * MQ_LEASE_MS as the visibility timeout after which a dead consumer's
+ * entries are claimed by another, checked four times per timeout.
+ */
+function visibilityOptions(leaseMs: number | undefined) {
+  return leaseMs === undefined
+    ? {}
+    : {
+        visibilityTimeoutMs: leaseMs,
+        claimIntervalMs: Math.max(100, Math.floor(leaseMs / 4)),
+      };
 }
