@@ -69,5 +69,13 @@ describe('JsonCodec', () => {
         MalformedMessageError,
       );
     });
+
+    it('does not quote the body in the error, which reaches logs', () => {
+      const body = '{"email": "ada@example.com", broken';
+      expect(() => JsonCodec.decode(body)).toThrow(
+        `body is not valid JSON (${body.length} bytes)`,
+      );
+      expect(() => JsonCodec.decode(body)).not.toThrow(/ada@example\.com/);
+    });
   });
 });

@@ -24,8 +24,11 @@ export const JsonCodec = {
     try {
       return JSON.parse(text, revive);
     } catch (error) {
+      // V8's parse errors quote the body; the body may hold personal data
+      // and this message reaches logs and dead-letter headers, so it names
+      // the size only. The parse error stays available as the cause.
       throw new MalformedMessageError(
-        `body is not valid JSON: ${(error as Error).message}`,
+        `body is not valid JSON (${Buffer.byteLength(text)} bytes)`,
         { cause: error },
       );
     }
