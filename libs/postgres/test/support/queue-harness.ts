@@ -1,6 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessageContext } from '@mq/core';
-import type { TransportTestKit } from '@mq/testing';
+import {
+  eventually as sharedEventually,
+  type TransportTestKit,
+} from '@mq/testing';
 import type { MessageHandler } from '@nestjs/microservices';
 import pg from 'pg';
 import { PostgresClient } from '../../src/postgres.client.js';
@@ -131,25 +133,15 @@ export class QueueHarness {
 }
 
 /**
- * Retries `check` until it stops throwing, then returns its value; after
- * `timeoutMs` rethrows the last failure so the test says what never held.
+ * The shared `eventually`, with this lib's tighter defaults: a local queue
+ * answers within milliseconds, so 5 s and a 20 ms poll are plenty.
  */
-export async function eventually<T>(
+export function eventually<T>(
   check: () => T | Promise<T>,
   timeoutMs = 5000,
   intervalMs = 20,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw error;
-      }
-    }
-    await sleep(intervalMs);
-  }
+  return sharedEventually(check, timeoutMs, intervalMs);
 }
 
 /** A promise a test resolves by hand, to hold a handler mid-flight. */
