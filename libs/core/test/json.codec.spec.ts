@@ -64,6 +64,15 @@ describe('JsonCodec', () => {
   });
 
   describe('decode', () => {
+    it('revives a tag whose key is written with an escape', () => {
+      const decoded = JsonCodec.decode(
+        '{"at":{"\\u0024date":"2026-01-02T03:04:05.678Z"}}',
+      ) as { at: Date };
+
+      expect(decoded.at).toBeInstanceOf(Date);
+      expect(decoded.at.toISOString()).toBe('2026-01-02T03:04:05.678Z');
+    });
+
     it('rejects a body that is not JSON with MalformedMessageError', () => {
       expect(() => JsonCodec.decode('{not json')).toThrow(
         MalformedMessageError,

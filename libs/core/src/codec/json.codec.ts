@@ -22,7 +22,9 @@ export const JsonCodec = {
   decode(body: Buffer | string): unknown {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     try {
-      return JSON.parse(text, revive);
+      // A reviver runs for every value of the document; most bodies carry
+      // no tagged value, and a body without the tag text cannot hold one.
+      return mayHoldTags(text) ? JSON.parse(text, revive) : JSON.parse(text);
     } catch (error) {
       // V8's parse errors quote the body; the body may hold personal data
       // and this message reaches logs and dead-letter headers, so it names
@@ -94,6 +96,15 @@ function toWire(value: unknown, path: string, stack: Set<object>): unknown {
   } finally {
     stack.delete(object);
   }
+}
+
+/** False only when no key can decode to a tag, escaped (`\u0024`) or not. */
+function mayHoldTags(text: string): boolean {
+  return (
+    text.includes(DATE_TAG) ||
+    text.includes(BINARY_TAG) ||
+    text.includes('\\u0024')
+  );
 }
 
 function revive(_key: string, value: unknown): unknown {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytesFromPool } from '../random/random-pool.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -24,5 +24,5 @@ export function traceIdOf(traceparent: string): string | undefined {
 }
 
 function hex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
+  return randomBytesFromPool(bytes).toString('hex');
 }

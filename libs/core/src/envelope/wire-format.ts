@@ -74,7 +74,8 @@ function compact(
   headers: Record<string, string | undefined>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value !== undefined) {
       out[name.toLowerCase()] = value;
     }

@@ -35,26 +35,24 @@ export class MessageProcessor {
   }
 
   async process(delivery: InboundDelivery): Promise<ProcessOutcome> {
-    const now = new Date().toISOString();
     let envelope: Envelope;
     try {
       envelope = fromWireMessage(delivery, delivery.fallbackType);
     } catch (error) {
-      return this.deadLetter(delivery, undefined, classifyError(error), now);
+      return this.deadLetter(delivery, undefined, classifyError(error));
     }
 
     const handler = this.options.resolveHandler(envelope.type);
     if (!handler) {
       const failure = classifyError(new NoHandlerError(envelope.type));
-      return this.deadLetter(delivery, envelope, failure, now);
+      return this.deadLetter(delivery, envelope, failure);
     }
 
     try {
       await this.run(handler, envelope, delivery);
       return { kind: 'handled', envelope };
     } catch (error) {
-      const failure = classifyError(error);
-      return this.afterFailure(delivery, envelope, failure, now);
+      return this.afterFailure(delivery, envelope, classifyError(error));
     }
   }
 
@@ -87,14 +85,13 @@ export class MessageProcessor {
     delivery: InboundDelivery,
     envelope: Envelope,
     failure: FailureInfo,
-    now: string,
   ): ProcessOutcome {
     const decision = this.options.retryPolicy.decide(
       delivery.attempt,
       failure.retriable,
     );
     if (decision.action === 'dead-letter') {
-      return this.deadLetter(delivery, envelope, failure, now);
+      return this.deadLetter(delivery, envelope, failure);
     }
     this.logger.error(
       `handler failed for ${envelope.type} id=${envelope.id} ` +
@@ -110,7 +107,7 @@ export class MessageProcessor {
       nextAttempt,
       retryHeaders: {
         [HeaderNames.attempt]: String(nextAttempt),
-        [HeaderNames.firstFailedAt]: firstFailedAt(delivery, now),
+        [HeaderNames.firstFailedAt]: firstFailedAt(delivery, nowIso()),
       },
     };
   }
@@ -119,8 +116,8 @@ export class MessageProcessor {
     delivery: InboundDelivery,
     envelope: Envelope | undefined,
     failure: FailureInfo,
-    now: string,
   ): ProcessOutcome {
+    const now = nowIso();
     const metadata = {
       originalDestination: delivery.destination,
       consumerGroup: this.options.consumerGroup,
@@ -138,6 +135,10 @@ export class MessageProcessor {
     );
     return { kind: 'dead-letter', envelope, failure, metadata };
   }
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
 }
 
 function firstFailedAt(delivery: InboundDelivery, now: string): string {
