@@ -1,7 +1,7 @@
 import { HeaderNames, MessageContext, ReliableMessagingModule } from '@mq/core';
 import { InboxService, OutboxRelay, OutboxService } from '@mq/outbox';
 import { PostgresClient, PostgresServer } from '@mq/postgres';
-import { dropSchema, uniqueName } from '@mq/testing';
+import { dropSchema, uniqueName, waitFor } from '@mq/testing';
 import { Controller, Inject, type INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
@@ -11,7 +11,6 @@ import {
   type OutboxDatabase,
 } from './support/outbox-database.js';
 import { FAST_RELAY } from './support/relay-harness.js';
-import { waitFor } from './support/wait-for.js';
 
 const ORDER_CREATED = 'order.created';
 const PAYMENT_SUCCEEDED = 'payment.succeeded';

@@ -5,7 +5,7 @@ import {
 } from './support/outbox-database.js';
 import { RecordingPublisher } from './support/recording.publisher.js';
 import { RelayHarness } from './support/relay-harness.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@mq/testing';
 
 describe('OutboxRelay', () => {
   let db: OutboxDatabase;

@@ -9,12 +9,11 @@ import {
   OutboxRelay,
   OutboxService,
 } from '@mq/outbox';
-import { dropSchema, testDatabaseUrl, uniqueName } from '@mq/testing';
+import { dropSchema, testDatabaseUrl, uniqueName, waitFor } from '@mq/testing';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { RecordingPublisher } from './support/recording.publisher.js';
 import { FAST_RELAY } from './support/relay-harness.js';
-import { waitFor } from './support/wait-for.js';
 
 const PUBLISHER = Symbol('PUBLISHER');
 

@@ -34,6 +34,7 @@ export {
   type RecordingControllerOptions,
 } from './recording/recording.controller.js';
 export { eventually } from './timing/eventually.js';
+export { waitFor } from './timing/wait-for.js';
 export { ConsumerProcess, spawnConsumer } from './process/consumer-process.js';
 export type {
   ConsumerHarnessOptions,

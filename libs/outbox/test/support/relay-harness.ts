@@ -2,7 +2,7 @@ import { OutboxRelay, type OutboxRelayOptions } from '@mq/outbox';
 import { uniqueName } from '@mq/testing';
 import type { DataSource } from 'typeorm';
 import type { RecordingPublisher } from './recording.publisher.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@mq/testing';
 
 /** Short timings, so relay tests take milliseconds rather than seconds. */
 export const FAST_RELAY: OutboxRelayOptions = {
