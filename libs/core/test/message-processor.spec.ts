@@ -224,6 +224,48 @@ describe('MessageProcessor (through a real Nest microservice)', () => {
       ).toBeUndefined();
     });
 
+    it('dead-letters headers over the default 16 KiB before the handler runs', async () => {
+      const envelope = createEnvelope(
+        'ok.value',
+        { n: 'huge' },
+        { key: 'k', headers: { 'x-note': 'é'.repeat(9_000) } },
+      );
+      const before = seen.length;
+
+      const outcome = await server.deliver({
+        destination: 'queue:ok.value',
+        attempt: 1,
+        ...toWireMessage(envelope),
+      });
+
+      expect(outcome).toMatchObject({
+        kind: 'dead-letter',
+        metadata: { errorName: 'MalformedMessageError', attempts: 1 },
+      });
+      // 9,000 two-byte characters: counted in bytes, not characters.
+      expect(outcome.kind === 'dead-letter' && outcome.failure.message).toMatch(
+        /^headers of 18\d{3} bytes exceed the limit of 16384 bytes$/,
+      );
+      expect(seen).toHaveLength(before);
+    });
+
+    it('hands on headers just under the limit', async () => {
+      const envelope = createEnvelope(
+        'ok.value',
+        { n: 'large' },
+        { key: 'k', headers: { 'x-note': 'n'.repeat(15_000) } },
+      );
+
+      const outcome = await server.deliver({
+        destination: 'queue:ok.value',
+        attempt: 1,
+        ...toWireMessage(envelope),
+      });
+
+      expect(outcome.kind).toBe('handled');
+      expect(seen.at(-1)?.payload).toEqual({ n: 'large' });
+    });
+
     it('counts a handler over its time limit as a retriable failure', async () => {
       const outcome = await server.deliver(delivery('slow', {}));
       expect(outcome).toMatchObject({

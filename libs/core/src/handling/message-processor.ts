@@ -5,8 +5,10 @@ import type { Envelope } from '../envelope/envelope.js';
 import { HeaderNames } from '../envelope/header-names.js';
 import { fromWireMessage } from '../envelope/wire-format.js';
 import { classifyError, type FailureInfo } from '../errors/classify-error.js';
+import { MalformedMessageError } from '../errors/malformed-message.error.js';
 import { NoHandlerError } from '../errors/no-handler.error.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
+import { headersOverLimit } from './header-size.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { invokeHandler } from './invoke-handler.js';
 import { MessageContext } from './message-context.js';
@@ -19,6 +21,8 @@ export interface MessageProcessorOptions {
   readonly resolveHandler: (pattern: string) => MessageHandler | null;
   /** Time limit per handler run; 0 or undefined for none. */
   readonly handlerTimeoutMs?: number;
+  /** Largest size of a delivery's headers; see ReliableServerOptions. */
+  readonly maxHeaderBytes?: number;
   readonly logger?: Logger;
 }
 
@@ -35,6 +39,14 @@ export class MessageProcessor {
   }
 
   async process(delivery: InboundDelivery): Promise<ProcessOutcome> {
+    const limit = this.options.maxHeaderBytes;
+    const headerBytes = limit && headersOverLimit(delivery.headers, limit);
+    if (headerBytes) {
+      const error = new MalformedMessageError(
+        `headers of ${headerBytes} bytes exceed the limit of ${limit} bytes`,
+      );
+      return this.deadLetter(delivery, undefined, classifyError(error));
+    }
     let envelope: Envelope;
     try {
       envelope = fromWireMessage(delivery, delivery.fallbackType);

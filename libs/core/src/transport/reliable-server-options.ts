@@ -15,10 +15,18 @@ export interface ReliableServerOptions {
   handlerTimeoutMs?: number;
   /** Longest wait for in-flight handlers on close, in ms. @default 10000 */
   shutdownTimeoutMs?: number;
+  /**
+   * Largest size of a message's headers (names and values, UTF-8 bytes).
+   * A message over it is dead-lettered as MalformedMessageError before its
+   * handler runs: a handler would pass its correlation id and trace on to
+   * every message it publishes, and those to theirs. @default 16384
+   */
+  maxHeaderBytes?: number;
 }
 
 export const RELIABLE_SERVER_DEFAULTS = {
   concurrency: 16,
   handlerTimeoutMs: 30_000,
   shutdownTimeoutMs: 10_000,
+  maxHeaderBytes: 16 * 1024,
 } as const;

@@ -39,6 +39,15 @@ export abstract class ReliableServer
       throw new TypeError(`${name}: consumerGroup is required`);
     }
     this.consumerGroup = options.consumerGroup;
+    const { maxHeaderBytes } = options;
+    if (
+      maxHeaderBytes !== undefined &&
+      (!Number.isInteger(maxHeaderBytes) || maxHeaderBytes < 1)
+    ) {
+      throw new RangeError(
+        `${name}: maxHeaderBytes must be an integer >= 1, got ${maxHeaderBytes}`,
+      );
+    }
     this.retryPolicy = new RetryPolicy(options.retry);
     this.concurrency =
       options.concurrency ?? RELIABLE_SERVER_DEFAULTS.concurrency;
@@ -51,6 +60,8 @@ export abstract class ReliableServer
       consumerGroup: this.consumerGroup,
       retryPolicy: this.retryPolicy,
       handlerTimeoutMs: this.handlerTimeoutMs,
+      maxHeaderBytes:
+        options.maxHeaderBytes ?? RELIABLE_SERVER_DEFAULTS.maxHeaderBytes,
       resolveHandler: (pattern) => this.findHandler(pattern),
       logger: this.logger,
     });

@@ -13,6 +13,7 @@ import { malformedBodyCase } from './cases/malformed-body.case.js';
 import { noHandlerCase } from './cases/no-handler.case.js';
 import { nonRetriableCase } from './cases/non-retriable.case.js';
 import { orderingByKeyCase } from './cases/ordering-by-key.case.js';
+import { oversizedHeadersCase } from './cases/oversized-headers.case.js';
 import { reconnectCase } from './cases/reconnect.case.js';
 import { redeliveryCase } from './cases/redelivery.case.js';
 import { requestReplyCase } from './cases/request-reply.case.js';
@@ -29,6 +30,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   nonRetriableCase,
   invalidPayloadCase,
   malformedBodyCase,
+  oversizedHeadersCase,
   noHandlerCase,
   orderingByKeyCase,
   competingConsumersCase,
