@@ -5,6 +5,7 @@ import {
 } from '@mq/core';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import type { AckBatcher } from './ack-batcher.js';
 import type { KeyLayout } from './key-layout.js';
 import { deadLetterScript } from './scripts/dead-letter.script.js';
 import { scheduleRetryScript } from './scripts/schedule-retry.script.js';
@@ -14,12 +15,17 @@ import { entryFields, type StreamEntry } from './stream-entry.js';
  * Carries out what the processor decided for one entry. Every method
  * acknowledges the entry last, after the retry or dead letter it writes, in
  * the same script: a failure leaves the entry pending, to be reclaimed.
+ *
+ * A handled entry's ack is only queued: it goes out with the others of the
+ * same turn (see `AckBatcher`), so `settle` resolves before Redis has it.
+ * Until then the entry is pending, and a crash redelivers it.
  */
 export class OutcomeWriter {
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeyLayout,
     private readonly group: string,
+    private readonly acks: AckBatcher,
   ) {}
 
   /** Acks a handled entry, or stores its retry or dead letter and acks. */
@@ -29,7 +35,7 @@ export class OutcomeWriter {
     outcome: ProcessOutcome,
   ): Promise<void> {
     if (outcome.kind === 'handled') {
-      await this.ack(stream, [entry.id]);
+      this.ack(stream, [entry.id]);
     } else if (outcome.kind === 'retry') {
       await this.scheduleRetry(
         stream,
@@ -42,10 +48,9 @@ export class OutcomeWriter {
     }
   }
 
-  async ack(stream: string, ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) {
-      await this.redis.xack(stream, this.group, ...ids);
-    }
+  /** Queues the ids for acknowledgement; a failure is logged there. */
+  ack(stream: string, ids: readonly string[]): void {
+    this.acks.ack(stream, ids);
   }
 
   /**

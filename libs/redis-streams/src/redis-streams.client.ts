@@ -16,10 +16,8 @@ import {
   watchConnection,
 } from './redis-connection.js';
 import { REDIS_STREAMS_DEFAULTS } from './redis-streams.constants.js';
-import type {
-  RedisStreamsClientOptions,
-  StreamTrimOptions,
-} from './redis-streams.options.js';
+import type { RedisStreamsClientOptions } from './redis-streams.options.js';
+import { PublishBatcher } from './publish-batcher.js';
 import { encodeEntryFields } from './stream-entry.js';
 import { trimArguments, validateTrim } from './stream-trim.js';
 
@@ -34,8 +32,7 @@ export class RedisStreamsClient extends ReliableClientProxy {
   private readonly keys: KeyLayout;
   private readonly redis: Redis;
   private readonly maxMessageBytes: number;
-  private readonly trim: StreamTrimOptions | undefined;
-  private readonly waitForReplicas: RedisStreamsClientOptions['waitForReplicas'];
+  private readonly batcher: PublishBatcher;
   private readonly connectTimeoutMs: number;
   private connecting: Promise<void> | undefined;
 
@@ -44,9 +41,8 @@ export class RedisStreamsClient extends ReliableClientProxy {
     const defaults = REDIS_STREAMS_DEFAULTS;
     this.keys = new KeyLayout(options.keyPrefix ?? defaults.keyPrefix);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.trim = options.trim;
-    validateTrim(this.trim);
-    this.waitForReplicas = options.waitForReplicas;
+    const trim = options.trim;
+    validateTrim(trim);
     this.connectTimeoutMs =
       options.connectTimeoutMs ?? defaults.connectTimeoutMs;
     this.redis = createConnection(
@@ -54,6 +50,11 @@ export class RedisStreamsClient extends ReliableClientProxy {
       options.connectionName ?? 'mq:client',
     );
     watchConnection(this.redis, 'publishing', this.logger);
+    this.batcher = new PublishBatcher(
+      this.redis,
+      () => trimArguments(trim),
+      options.waitForReplicas,
+    );
   }
 
   /** Resolves once Redis is ready; Nest calls it before every emit. */
@@ -85,11 +86,13 @@ export class RedisStreamsClient extends ReliableClientProxy {
   }
 
   /**
-   * XADDs every envelope in one pipeline and resolves when Redis accepted
-   * them all. Encoding (and the size limit) is checked for every envelope
-   * before anything is written. A publish interrupted by a dropped
-   * connection is sent again after the reconnect, so it may be stored
-   * twice: consumers deduplicate by message id.
+   * XADDs every envelope and resolves when Redis accepted them all.
+   * Encoding (and the size limit) is checked for every envelope before
+   * anything is written. Publishes made in the same turn of the event loop
+   * share one pipeline (see `PublishBatcher`); each still settles on its
+   * own replies. A publish interrupted by a dropped connection is sent
+   * again after the reconnect, so it may be stored twice: consumers
+   * deduplicate by message id.
    */
   async publishEnvelopes(envelopes: readonly Envelope[]): Promise<void> {
     if (envelopes.length === 0) {
@@ -104,44 +107,6 @@ export class RedisStreamsClient extends ReliableClientProxy {
       };
     });
     await this.connect();
-
-    const pipeline = this.redis.pipeline();
-    const trim = trimArguments(this.trim);
-    for (const { stream, fields } of entries) {
-      pipeline.xadd(stream, ...trim, '*', ...fields);
-    }
-    if (this.waitForReplicas) {
-      const { replicas, timeoutMs } = this.waitForReplicas;
-      pipeline.wait(replicas, timeoutMs);
-    }
-    const results = (await pipeline.exec()) ?? [];
-
-    entries.forEach(({ envelope, stream }, i) => {
-      const [error] = results[i] ?? [new Error('no reply')];
-      if (error) {
-        throw new Error(
-          `publishing ${envelope.type} id=${envelope.id} to ${stream} ` +
-            `failed: ${error.message}`,
-          { cause: error },
-        );
-      }
-    });
-    this.checkReplicas(results[entries.length]);
-  }
-
-  private checkReplicas(result: [Error | null, unknown] | undefined): void {
-    if (!this.waitForReplicas) {
-      return;
-    }
-    const { replicas, timeoutMs } = this.waitForReplicas;
-    const [error, acked] = result ?? [new Error('no reply'), 0];
-    if (error || Number(acked) < replicas) {
-      const got = error ? error.message : `${String(acked)} did`;
-      throw new Error(
-        `published, but WAIT ${replicas} replica(s) within ${timeoutMs} ms ` +
-          `failed (${got}); the messages may be lost on failover`,
-        { cause: error ?? undefined },
-      );
-    }
+    await this.batcher.publish(entries);
   }
 }

@@ -27,3 +27,10 @@ export const BLOCK_GRACE_MS = 1_000;
 
 /** Longest pause between two failed reads or group recoveries. */
 export const MAX_READ_BACKOFF_MS = 5_000;
+
+/**
+ * Entries after which queued publishes are sent without waiting for the end
+ * of the event-loop turn, so Redis starts on them while later ones are
+ * still being encoded.
+ */
+export const PUBLISH_BATCH_SIZE = 16;

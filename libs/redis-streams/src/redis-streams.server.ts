@@ -1,14 +1,9 @@
-import {
-  HeaderNames,
-  ReliableServer,
-  type ProcessOutcome,
-  type TransportHealth,
-} from '@mq/core';
+import { ReliableServer, type TransportHealth } from '@mq/core';
 import type { Redis } from 'ioredis';
+import { AckBatcher } from './ack-batcher.js';
 import { ConsumerGroups } from './consumer-groups.js';
-import { deliveryLimitOutcome } from './delivery-limit.js';
-import { errorMessage, isNoGroup } from './error-message.js';
-import { InFlightEntries } from './in-flight-entries.js';
+import { EntryDispatcher } from './entry-dispatcher.js';
+import { errorMessage } from './error-message.js';
 import type { KeyLayout } from './key-layout.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { PendingReclaimer } from './pending-reclaimer.js';
@@ -21,20 +16,20 @@ import {
   describe,
   watchConnection,
 } from './redis-connection.js';
-import { MAX_READ_BACKOFF_MS } from './redis-streams.constants.js';
 import type { RedisStreamsServerOptions } from './redis-streams.options.js';
+import { ReadLoop } from './read-loop.js';
+import { ReclaimRound } from './reclaim-round.js';
 import { RetryMover } from './retry-mover.js';
 import { releaseConsumerScript } from './scripts/release-consumer.script.js';
 import {
   resolveServerSettings,
   type ServerSettings,
 } from './server-settings.js';
-import { headerAttempt, type StreamEntry } from './stream-entry.js';
-import { StreamReader, type StreamBatch } from './stream-reader.js';
+import { StreamReader } from './stream-reader.js';
 
 /** The two connections of a server, as `unwrap()` returns them. */
 export interface RedisStreamsConnections {
-  /** Runs only XREADGROUP BLOCK. */
+  /** Runs XREADGROUP BLOCK, and the acks sent in front of a read. */
   readonly reader: Redis;
   /** Acks, retries, dead letters, reclaims, the retry mover. */
   readonly commands: Redis;
@@ -43,8 +38,9 @@ export interface RedisStreamsConnections {
 /**
  * Nest server strategy over Redis Streams: one stream per event pattern,
  * one consumer group per service, XREADGROUP BLOCK on its own connection,
- * XACK after success, delayed retries through a sorted set, dead letters in
- * `<stream>:dlq`, and XAUTOCLAIM for entries of crashed consumers.
+ * XACK after success (batched, in front of the next read), delayed
+ * retries through a sorted set, dead letters in `<stream>:dlq`, and
+ * XAUTOCLAIM for entries of crashed consumers.
  *
  * ```ts
  * app.connectMicroservice({
@@ -62,17 +58,14 @@ export class RedisStreamsServer extends ReliableServer {
   private readonly commands: Redis;
   private readonly streamReader: StreamReader;
   private readonly groups: ConsumerGroups;
-  private readonly writer: OutcomeWriter;
   private readonly reclaimer: PendingReclaimer;
+  private readonly acks: AckBatcher;
+  private readonly dispatcher: EntryDispatcher;
+  private readonly readLoop: ReadLoop;
   private readonly claimTask: PeriodicTask;
   private readonly moveTask: PeriodicTask;
-  private readonly local = new InFlightEntries();
   private streams: string[] = [];
   private running = false;
-  private readLoopDone: Promise<void> = Promise.resolve();
-  private stopSignal: Promise<void> = Promise.resolve();
-  private signalStop: () => void = () => undefined;
-  private readFailures = 0;
 
   constructor(options: RedisStreamsServerOptions) {
     super(options, RedisStreamsServer.name);
@@ -104,11 +97,6 @@ export class RedisStreamsServer extends ReliableServer {
       settings.startFrom,
       this.logger,
     );
-    this.writer = new OutcomeWriter(
-      this.commands,
-      this.keys,
-      this.consumerGroup,
-    );
     this.reclaimer = new PendingReclaimer(
       this.commands,
       this.consumerGroup,
@@ -116,15 +104,59 @@ export class RedisStreamsServer extends ReliableServer {
       settings.visibilityTimeoutMs,
       this.logger,
     );
+    this.acks = new AckBatcher(
+      this.commands,
+      this.consumerGroup,
+      settings.visibilityTimeoutMs,
+      this.logger,
+      () => this.readLoop.isAboutToRead(),
+    );
+    this.dispatcher = new EntryDispatcher({
+      group: this.consumerGroup,
+      keys: this.keys,
+      scheduler: this.scheduler,
+      processor: this.processor,
+      writer: new OutcomeWriter(
+        this.commands,
+        this.keys,
+        this.consumerGroup,
+        this.acks,
+      ),
+      maxAttempts: this.retryPolicy.maxAttempts,
+      visibilityTimeoutMs: settings.visibilityTimeoutMs,
+      logger: this.logger,
+    });
+    this.readLoop = new ReadLoop({
+      group: this.consumerGroup,
+      consumer: this.consumerName,
+      concurrency: this.concurrency,
+      visibilityTimeoutMs: settings.visibilityTimeoutMs,
+      reader: this.streamReader,
+      groups: this.groups,
+      scheduler: this.scheduler,
+      dispatcher: this.dispatcher,
+      reclaimer: this.reclaimer,
+      acks: this.acks,
+      logger: this.logger,
+    });
     const mover = new RetryMover(
       this.commands,
       this.keys,
       settings.retryMoveBatch,
       settings.trim,
     );
+    const reclaim = new ReclaimRound({
+      concurrency: this.concurrency,
+      visibilityTimeoutMs: settings.visibilityTimeoutMs,
+      scheduler: this.scheduler,
+      reclaimer: this.reclaimer,
+      dispatcher: this.dispatcher,
+      groups: this.groups,
+      logger: this.logger,
+    });
     this.claimTask = new PeriodicTask(
       settings.claimIntervalMs,
-      () => this.reclaim(),
+      () => reclaim.run(this.streams, () => this.running),
       (error) => this.logTaskError('reclaiming pending entries', error),
     );
     this.moveTask = new PeriodicTask(
@@ -159,12 +191,13 @@ export class RedisStreamsServer extends ReliableServer {
   async close(): Promise<void> {
     const wasRunning = this.running;
     this.running = false;
-    this.signalStop();
+    this.readLoop.stop();
     await Promise.all([this.claimTask.stop(), this.moveTask.stop()]);
     if (wasRunning) {
       await this.unblockReader();
-      await this.readLoopDone;
+      await this.readLoop.whenStopped();
       await this.drainInFlight();
+      await this.settleAcks();
       await this.releaseConsumer();
     }
     await Promise.all([
@@ -219,230 +252,11 @@ export class RedisStreamsServer extends ReliableServer {
     }
 
     this.running = true;
-    this.stopSignal = new Promise((resolve) => {
-      this.signalStop = resolve;
-    });
     if (this.streams.length > 0) {
-      this.readLoopDone = this.readLoop();
+      this.readLoop.start(this.streams);
       this.claimTask.start();
     }
     this.moveTask.start();
-  }
-
-  private async readLoop(): Promise<void> {
-    while (this.running) {
-      await Promise.race([
-        this.scheduler.whenBelow(this.concurrency),
-        this.stopSignal,
-      ]);
-      if (!this.running) {
-        return;
-      }
-      const { streams, count } = this.readPlan();
-      try {
-        const batches = await this.streamReader.read(
-          this.consumerGroup,
-          this.consumerName,
-          streams,
-          count,
-        );
-        this.readFailures = 0;
-        if (!this.running) {
-          // Read while close() began: leave them to the other consumers.
-          await this.release(batches);
-          return;
-        }
-        for (const { stream, entries } of batches) {
-          for (const entry of entries) {
-            this.groups.noteSeen(stream, entry.id);
-            this.dispatch(stream, entry, 1);
-          }
-        }
-      } catch (error) {
-        await this.afterReadFailure(error);
-      }
-    }
-  }
-
-  /**
-   * Backpressure: read about as many entries as there are free slots. Every
-   * read names every stream: reading a rotating subset let a quiet stream's
-   * BLOCK hold up busy ones for the whole block time. COUNT applies per
-   * stream, so with fewer free slots than streams one read may take up to
-   * `streams - 1` entries more than the free slots; they wait in the
-   * scheduler, and the concurrency limit still holds.
-   */
-  private readPlan(): { streams: string[]; count: number } {
-    const free = Math.max(1, this.concurrency - this.scheduler.pending);
-    const all = this.streams;
-    return { streams: all, count: Math.max(1, Math.floor(free / all.length)) };
-  }
-
-  private async afterReadFailure(error: unknown): Promise<void> {
-    if (!this.running) {
-      return;
-    }
-    let failure = error;
-    if (isNoGroup(error)) {
-      try {
-        await this.groups.recover(this.streams);
-        return;
-      } catch (recoveryError) {
-        failure = recoveryError;
-      }
-    }
-    this.readFailures += 1;
-    const delay = Math.min(
-      MAX_READ_BACKOFF_MS,
-      100 * 2 ** (this.readFailures - 1),
-    );
-    this.logger.error(
-      `reading for group ${this.consumerGroup} failed ` +
-        `(${this.readFailures} in a row), next try in ${delay} ms: ` +
-        errorMessage(failure),
-    );
-    await Promise.race([sleep(delay), this.stopSignal]);
-  }
-
-  /** Hands an entry to the scheduler; `deliveries` counts this one. */
-  private dispatch(
-    stream: string,
-    entry: StreamEntry,
-    deliveries: number,
-  ): void {
-    if (
-      entry.targetGroup !== undefined &&
-      entry.targetGroup !== this.consumerGroup
-    ) {
-      // A retry or redrive meant for another group: not ours to handle.
-      void this.writer
-        .ack(stream, [entry.id])
-        .catch((error: unknown) =>
-          this.logger.warn(
-            `could not ack entry ${entry.id} of ${stream} meant for group ` +
-              `${entry.targetGroup}; it is skipped again later: ` +
-              errorMessage(error),
-          ),
-        );
-      return;
-    }
-    this.local.add(stream, entry.id);
-    const key = entry.headers[HeaderNames.key] || entry.id;
-    void this.scheduler
-      .schedule(key, () => this.handle(stream, entry, deliveries))
-      .catch((error: unknown) =>
-        this.logger.error(
-          `entry ${entry.id} of ${stream} failed outside its handler: ` +
-            `${errorMessage(error)}; it stays pending`,
-        ),
-      )
-      .finally(() => this.local.delete(stream, entry.id));
-  }
-
-  private async handle(
-    stream: string,
-    entry: StreamEntry,
-    deliveries: number,
-  ): Promise<void> {
-    const attempt = headerAttempt(entry) + deliveries - 1;
-    const id = entry.headers[HeaderNames.id] ?? '?';
-    try {
-      // Redelivered past the limit without ever failing: a crash loop.
-      const outcome =
-        deliveries > 1 && attempt > this.retryPolicy.maxAttempts
-          ? this.crashLoopOutcome(stream, entry, attempt)
-          : await this.processor.process({
-              destination: stream,
-              headers: entry.headers,
-              body: entry.body,
-              attempt,
-              fallbackType: this.keys.patternOf(stream),
-            });
-      await this.writer.settle(stream, entry, outcome);
-    } catch (error) {
-      this.logger.error(
-        `could not settle id=${id} (entry ${entry.id} of ${stream}, ` +
-          `attempt ${attempt}): ${errorMessage(error)}; it stays ` +
-          `pending and is reclaimed after ${this.settings.visibilityTimeoutMs} ms`,
-      );
-    }
-  }
-
-  private crashLoopOutcome(
-    stream: string,
-    entry: StreamEntry,
-    attempt: number,
-  ): ProcessOutcome {
-    const outcome = deliveryLimitOutcome(
-      stream,
-      this.consumerGroup,
-      entry,
-      attempt,
-      this.retryPolicy.maxAttempts,
-    );
-    this.logger.warn(
-      `dead-lettering id=${entry.headers[HeaderNames.id] ?? '?'} from ` +
-        `${stream}: ${outcome.failure.message}`,
-    );
-    return outcome;
-  }
-
-  /**
-   * Every claim interval: keep the entries handled here alive (a slow
-   * handler must not lose them), then take over idle ones of others.
-   */
-  private async reclaim(): Promise<void> {
-    for (const [stream, ids] of this.local.streams()) {
-      try {
-        await this.reclaimer.extend(stream, ids);
-      } catch (error) {
-        // A lost group is recovered by the read loop; say nothing twice.
-        if (!isNoGroup(error)) {
-          throw error;
-        }
-      }
-    }
-    for (const stream of this.streams) {
-      const free = this.concurrency - this.scheduler.pending;
-      if (!this.running || free <= 0) {
-        return;
-      }
-      try {
-        const claimed = await this.reclaimer.claim(stream, free, (id) =>
-          this.local.has(stream, id),
-        );
-        if (claimed.length > 0) {
-          this.logger.log(
-            `reclaimed ${claimed.length} entries of ${stream} idle for ` +
-              `${this.settings.visibilityTimeoutMs} ms or more`,
-          );
-        }
-        for (const { entry, deliveries } of claimed) {
-          this.dispatch(stream, entry, deliveries);
-        }
-      } catch (error) {
-        if (!isNoGroup(error)) {
-          throw error;
-        }
-        await this.groups.recover([stream]);
-      }
-    }
-  }
-
-  private async release(batches: readonly StreamBatch[]): Promise<void> {
-    for (const { stream, entries } of batches) {
-      const ids = entries.map((entry) => entry.id);
-      try {
-        await this.reclaimer.release(stream, ids);
-      } catch (error) {
-        this.logger.warn(
-          `could not release ${ids.length} entries of ${stream} read during ` +
-            'shutdown; they are reclaimed after ' +
-            `${this.settings.visibilityTimeoutMs} ` +
-            `ms: ${errorMessage(error)}`,
-        );
-      }
-    }
   }
 
   /** Ends a blocked read at once instead of waiting out the block time. */
@@ -459,6 +273,23 @@ export class RedisStreamsServer extends ReliableServer {
           'dropping it instead',
       );
       this.reader.disconnect();
+    }
+  }
+
+  /** Sends the acks still queued and waits for them, within a bound. */
+  private async settleAcks(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.shutdownTimeoutMs);
+    });
+    const settled = this.acks.settle().then(() => true);
+    const done = await Promise.race([settled, timedOut]);
+    clearTimeout(timer);
+    if (!done) {
+      this.logger.warn(
+        `acks still unanswered after ${this.shutdownTimeoutMs} ms; ` +
+          'their entries stay pending and are delivered again',
+      );
     }
   }
 
@@ -486,8 +317,4 @@ export class RedisStreamsServer extends ReliableServer {
   private logTaskError(what: string, error: unknown): void {
     this.logger.error(`${what} failed: ${errorMessage(error)}`);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

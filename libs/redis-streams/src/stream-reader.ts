@@ -3,6 +3,18 @@ import type { Redis } from 'ioredis';
 import { BLOCK_GRACE_MS } from './redis-streams.constants.js';
 import { decodeEntry, type StreamEntry } from './stream-entry.js';
 
+/** Acks a read sends in front of itself, and where the lost ones go. */
+export interface CarriedAcks {
+  readonly batch: ReadonlyMap<string, string[]>;
+  /** Sent again elsewhere: XACK is idempotent. */
+  readonly onAckLost: (stream: string, ids: readonly string[]) => void;
+}
+
+const NO_ACKS: CarriedAcks = {
+  batch: new Map(),
+  onAckLost: () => undefined,
+};
+
 /** What one read returned for one stream. */
 export interface StreamBatch {
   readonly stream: string;
@@ -59,35 +71,44 @@ export class StreamReader {
    * with nothing after the block time, on a lost connection, or while the
    * connection is not ready (after waiting for it up to the block time).
    * Rejects with Redis errors such as NOGROUP.
+   *
+   * `acks` go out in front of the read, in the same write: Redis runs them
+   * before it reads. Those that fail, or whose reply does not come (a
+   * dropped connection), are handed to `onAckLost`.
    */
   async read(
     group: string,
     consumer: string,
     streams: readonly string[],
     count: number,
+    acks: CarriedAcks = NO_ACKS,
   ): Promise<StreamBatch[]> {
     if (this.redis.status !== 'ready') {
+      acks.batch.forEach((ids, stream) => acks.onAckLost(stream, ids));
       await this.readyOrTimeout();
       return [];
     }
     const started = Date.now();
     this.reading = true;
+    const unconfirmed = new Map(acks.batch);
     try {
       this.clientId ??= await this.redis.client('ID');
+      const args = [
+        'GROUP',
+        group,
+        consumer,
+        'COUNT',
+        count,
+        'BLOCK',
+        this.blockMs,
+        'STREAMS',
+        ...streams,
+        ...streams.map(() => '>'),
+      ];
       const reply = await this.untilClosed(
-        this.redis.callBuffer(
-          'xreadgroup',
-          'GROUP',
-          group,
-          consumer,
-          'COUNT',
-          count,
-          'BLOCK',
-          this.blockMs,
-          'STREAMS',
-          ...streams,
-          ...streams.map(() => '>'),
-        ),
+        unconfirmed.size === 0
+          ? this.redis.callBuffer('xreadgroup', ...args)
+          : this.readAfterAcks(group, args, unconfirmed, acks.onAckLost),
       );
       if (reply === null) {
         await this.checkForSilentConnection(started);
@@ -103,6 +124,8 @@ export class StreamReader {
       return [];
     } finally {
       this.reading = false;
+      // Sent, but no reply: maybe not applied. Hand them back.
+      unconfirmed.forEach((ids, stream) => acks.onAckLost(stream, ids));
     }
   }
 
@@ -114,6 +137,33 @@ export class StreamReader {
     if (this.reading && this.clientId !== undefined) {
       await via.client('UNBLOCK', this.clientId);
     }
+  }
+
+  /** One pipeline: the XACKs, then the XREADGROUP; its reply. */
+  private async readAfterAcks(
+    group: string,
+    readArgs: Array<string | number>,
+    unconfirmed: Map<string, string[]>,
+    onAckLost: CarriedAcks['onAckLost'],
+  ): Promise<unknown> {
+    const pipeline = this.redis.pipeline();
+    for (const [stream, ids] of unconfirmed) {
+      pipeline.xack(stream, group, ...ids, (error?: Error | null) => {
+        unconfirmed.delete(stream);
+        if (error) {
+          onAckLost(stream, ids);
+        }
+      });
+    }
+    pipeline.callBuffer('xreadgroup', ...readArgs);
+    const results = (await pipeline.exec()) ?? [];
+    const [error, reply] = results[results.length - 1] ?? [
+      new Error('no reply to XREADGROUP'),
+    ];
+    if (error) {
+      throw error;
+    }
+    return reply;
   }
 
   private untilClosed(command: Promise<unknown>): Promise<unknown> {

@@ -123,6 +123,39 @@ describe('RedisStreamsServer delivery', () => {
     expect(mostPending).toBeLessThanOrEqual(3);
   });
 
+  it('handles a busy stream promptly while a quiet one blocks (fewer slots than streams)', async () => {
+    // One slot, two streams, the quiet one first and a long block: a read
+    // of the quiet stream alone would hold the busy one up for 5 s.
+    await bed.startServer(
+      { consumerGroup: 'orders', concurrency: 1, blockMs: 5_000 },
+      ['payment.failed', 'payment.succeeded'],
+    );
+    const client = await bed.client();
+    await sleep(200);
+
+    const sentAt = new Map<string, number>();
+    for (let i = 0; i < 5; i += 1) {
+      const at = Date.now();
+      const sent = await client.publishEvent(
+        'payment.succeeded',
+        { i },
+        { key: `order-${i}` },
+      );
+      sentAt.set(sent.id, at);
+      await sleep(50);
+    }
+
+    await waitUntil(() => bed.handled.length === 5, 10_000);
+    const latencies = bed.handled.map(
+      (run) => run.at - (sentAt.get(run.id) ?? 0),
+    );
+    expect(Math.max(...latencies)).toBeLessThan(2_000);
+    const stream = bed.stream('payment.succeeded');
+    await waitUntil(
+      async () => (await pendingCount(bed.admin, stream, 'orders')) === 0,
+    );
+  });
+
   it('trims streams by MAXLEN (approximate) on publish', async () => {
     const client = await bed.client({
       trim: { strategy: 'maxlen', maxLength: 10 },

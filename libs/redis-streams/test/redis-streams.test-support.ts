@@ -199,6 +199,52 @@ export async function pendingCount(
   return count;
 }
 
+/** CLIENT KILL of the connections named exactly `name`; how many. */
+export async function killClientNamed(
+  redis: Redis,
+  name: string,
+): Promise<number> {
+  const list = (await redis.client('LIST')) as string;
+  const ids = list
+    .split('\n')
+    .filter((line) => line.includes(` name=${name} `))
+    .map((line) => /^id=(\d+)/.exec(line)?.[1])
+    .filter((id): id is string => id !== undefined);
+  for (const id of ids) {
+    await redis.client('KILL', 'ID', id);
+  }
+  return ids.length;
+}
+
+/** Commands Redis received, as MONITOR shows them. */
+export interface CommandLog {
+  /** Commands (name lower-cased, then arguments) that name `key`. */
+  naming(key: string): string[][];
+  stop(): Promise<void>;
+}
+
+/**
+ * Records every command Redis runs while it is on (MONITOR), so a test
+ * can count what reached the broker. MONITOR sees all clients; filter by a
+ * key of the test's own prefix.
+ */
+export async function monitorCommands(): Promise<CommandLog> {
+  // ioredis runs MONITOR on a connection of its own, which it returns.
+  const connection = new Redis(REDIS_URL, { lazyConnect: true });
+  const monitor = await connection.monitor();
+  const seen: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    seen.push([args[0].toLowerCase(), ...args.slice(1)]);
+  });
+  return {
+    naming: (key) => seen.filter((command) => command.includes(key)),
+    async stop() {
+      monitor.disconnect();
+      connection.disconnect();
+    },
+  };
+}
+
 /** Fields of an entry as a map (values as Buffers). */
 export function fieldMap(fields: Buffer[]): Map<string, Buffer> {
   const map = new Map<string, Buffer>();
