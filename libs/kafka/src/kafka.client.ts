@@ -10,6 +10,11 @@ import { createKafka } from './connection/create-kafka.js';
 import { createProducer } from './connection/create-producer.js';
 import { KAFKA_DEFAULTS } from './kafka.constants.js';
 import type { KafkaClientOptions } from './kafka-client.options.js';
+import { ProduceBatcher } from './producer/produce-batcher.js';
+import {
+  batchLimits,
+  type BatchLimits,
+} from './producer/produce-batching.options.js';
 import { KafkaTopicNames } from './topics/kafka-topic-names.js';
 import { TopicProvisioner } from './topics/topic-provisioner.js';
 
@@ -17,6 +22,7 @@ interface Connection {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly producer: Producer;
+  readonly batcher: ProduceBatcher;
   readonly topics: TopicProvisioner;
 }
 
@@ -24,41 +30,46 @@ interface Connection {
  * Nest client proxy for Kafka. Each envelope goes to the topic of its type
  * with the envelope key as Kafka key (same key, same partition, same
  * order), its headers as Kafka headers and the JSON payload as value,
- * through an idempotent producer with acks=all. `publishEnvelopes` resolves
- * once the broker has acknowledged every message.
+ * through an idempotent producer with acks=all. Concurrent publishes share
+ * produce requests (see ProduceBatcher); `publishEnvelopes` resolves once
+ * the broker has acknowledged every one of its messages.
  */
 export class KafkaClient extends ReliableClientProxy {
   private readonly logger = new Logger(KafkaClient.name);
   private readonly names: KafkaTopicNames;
   private readonly maxMessageBytes: number;
   private readonly publishTimeoutMs: number;
+  private readonly batching: BatchLimits;
   private connection?: Promise<Connection>;
   private producer?: Producer;
+  /** Publishes between their call and their answer; close waits for them. */
+  private readonly publishing = new Set<Promise<void>>();
 
   constructor(private readonly options: KafkaClientOptions) {
     super();
+    this.batching = batchLimits(options);
     this.names = new KafkaTopicNames(options.prefix ?? KAFKA_DEFAULTS.prefix);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.publishTimeoutMs =
       options.publishTimeoutMs ?? KAFKA_DEFAULTS.publishTimeoutMs;
   }
 
-  /**
-   * Connects once; concurrent and later calls share the attempt. A failed
-   * attempt is forgotten, so the next publish tries again.
-   */
+  /** Connects once (see `connected`); resolves with the producer. */
   async connect(): Promise<Producer> {
-    this.connection ??= this.open().catch((error: unknown) => {
-      this.connection = undefined;
-      throw error;
-    });
-    return (await this.connection).producer;
+    return (await this.connected()).producer;
   }
 
+  /**
+   * Lets the publishes already called get their answer (once queued, each
+   * is bounded by publishTimeoutMs), then disconnects.
+   */
   async close(): Promise<void> {
     const pending = this.connection;
     this.connection = undefined;
     this.producer = undefined;
+    // Each of these already holds `pending` (taken before its first await);
+    // a publish called from now on opens a new connection.
+    await Promise.allSettled(this.publishing);
     if (!pending) {
       return;
     }
@@ -77,12 +88,24 @@ export class KafkaClient extends ReliableClientProxy {
 
   /**
    * Encodes every envelope first, so an oversized or unencodable one fails
-   * before anything is sent, then sends one batch per call.
+   * before anything is sent, then queues them, in order, for the next
+   * produce request (or requests, past `maxBatchMessages` or
+   * `maxBatchBytes`).
    */
   async publishEnvelopes(envelopes: readonly Envelope[]): Promise<void> {
     if (envelopes.length === 0) {
       return;
     }
+    const publish = this.encodeAndQueue(envelopes);
+    this.publishing.add(publish);
+    try {
+      await publish;
+    } finally {
+      this.publishing.delete(publish);
+    }
+  }
+
+  private async encodeAndQueue(envelopes: readonly Envelope[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const envelope of envelopes) {
       const wire = toWireMessage(envelope, this.maxMessageBytes);
@@ -96,19 +119,27 @@ export class KafkaClient extends ReliableClientProxy {
       byTopic.set(topic, messages);
     }
 
-    await this.connect();
-    const { producer, topics } = await (this.connection as Promise<Connection>);
+    const { batcher, topics } = await this.connected();
     await topics.ensure([...byTopic.keys()]);
-    await this.withTimeout(
-      producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({
-          topic,
-          messages,
-        })),
-      }),
-      envelopes,
+    await batcher.send(
+      [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      {
+        timeoutMs: this.publishTimeoutMs,
+        timeoutError: () => this.timeoutError(envelopes),
+      },
     );
+  }
+
+  /**
+   * Connects once; concurrent and later calls share the attempt. A failed
+   * attempt is forgotten, so the next publish tries again.
+   */
+  private connected(): Promise<Connection> {
+    this.connection ??= this.open().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
   }
 
   private async open(): Promise<Connection> {
@@ -118,39 +149,25 @@ export class KafkaClient extends ReliableClientProxy {
     await admin.connect();
     await producer.connect();
     this.producer = producer;
+    const batcher = new ProduceBatcher(producer, this.batching);
     this.logger.log(`connected to ${this.options.brokers.join(',')}`);
     const topics = new TopicProvisioner(admin, {
       partitions: this.options.partitions ?? KAFKA_DEFAULTS.partitions,
       replicationFactor:
         this.options.replicationFactor ?? KAFKA_DEFAULTS.replicationFactor,
     });
-    return { kafka, admin, producer, topics };
+    return { kafka, admin, producer, batcher, topics };
   }
 
-  private async withTimeout<T>(
-    send: Promise<T>,
-    envelopes: readonly Envelope[],
-  ): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const ids = envelopes
-          .slice(0, 5)
-          .map((envelope) => envelope.id)
-          .join(', ');
-        reject(
-          new Error(
-            `Kafka did not acknowledge ${envelopes.length} message(s) ` +
-              `within ${this.publishTimeoutMs} ms (first ids ${ids}); they may ` +
-              'still be written',
-          ),
-        );
-      }, this.publishTimeoutMs);
-    });
-    try {
-      return await Promise.race([send, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private timeoutError(envelopes: readonly Envelope[]): Error {
+    const ids = envelopes
+      .slice(0, 5)
+      .map((envelope) => envelope.id)
+      .join(', ');
+    return new Error(
+      `Kafka did not acknowledge ${envelopes.length} message(s) ` +
+        `within ${this.publishTimeoutMs} ms (first ids ${ids}); they may ` +
+        'still be written',
+    );
   }
 }

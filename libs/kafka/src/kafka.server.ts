@@ -12,6 +12,7 @@ import { OutcomeWriter } from './consumer/outcome-writer.js';
 import { RetryGate } from './consumer/retry-gate.js';
 import type { TopicRoute } from './consumer/topic-route.js';
 import { KAFKA_DEFAULTS } from './kafka.constants.js';
+import { ProduceBatcher } from './producer/produce-batcher.js';
 import type { KafkaServerOptions } from './kafka-server.options.js';
 import { KafkaTopicNames } from './topics/kafka-topic-names.js';
 import { TopicProvisioner } from './topics/topic-provisioner.js';
@@ -153,7 +154,7 @@ export class KafkaServer extends ReliableServer {
     this.producer = createProducer(this.kafka, this.connection.clientRetry);
     await this.producer.connect();
     this.writer = new OutcomeWriter(
-      this.producer,
+      new ProduceBatcher(this.producer),
       this.names,
       this.consumerGroup,
       this.tiers,

@@ -63,19 +63,8 @@ export class BatchProcessor {
       batch.partition,
       this.options.state.epoch,
     );
-
-    for (const message of batch.messages) {
-      if (this.mustStop(payload, run)) {
-        break;
-      }
-      const dueAt = route.tier > 0 ? dueTime(message) : 0;
-      if (dueAt > Date.now()) {
-        this.options.gate.holdUntil(batch.topic, batch.partition, dueAt, () =>
-          payload.pause(),
-        );
-        break;
-      }
-      this.schedule(run, route, message);
+    if (!this.mustStop(payload, run)) {
+      this.scheduleAll(payload, run, route);
     }
 
     await this.settle(payload, run);
@@ -88,29 +77,63 @@ export class BatchProcessor {
     }
   }
 
-  private schedule(run: BatchRun, route: TopicRoute, message: KafkaMessage) {
-    run.progress.track(message.offset);
-    const key = `${run.label}/${message.key?.toString() ?? message.offset}`;
-    const task = this.options.scheduler.schedule(key, async () => {
+  /**
+   * Hands the batch's messages to the scheduler, up to the first retry
+   * record that is not due yet. The loop is synchronous, so nothing can
+   * stop the batch between two messages: `mustStop` is checked before it,
+   * and each task checks again when its turn comes.
+   */
+  private scheduleAll(
+    payload: EachBatchPayload,
+    run: BatchRun,
+    route: TopicRoute,
+  ): void {
+    const { batch } = payload;
+    const now = route.tier > 0 ? Date.now() : 0;
+    for (const message of batch.messages) {
+      const dueAt = route.tier > 0 ? dueTime(message) : 0;
+      if (dueAt > now) {
+        this.options.gate.holdUntil(batch.topic, batch.partition, dueAt, () =>
+          payload.pause(),
+        );
+        break;
+      }
+      const position = run.progress.track(message.offset);
+      const key = message.key?.toString() ?? message.offset;
+      run.started();
+      // The task never rejects (runTask catches everything), so the
+      // scheduler's promise is not needed; run.idle() tells when it ended.
+      void this.options.scheduler.schedule(`${run.label}/${key}`, () =>
+        this.runTask(run, route, message, position),
+      );
+    }
+  }
+
+  private async runTask(
+    run: BatchRun,
+    route: TopicRoute,
+    message: KafkaMessage,
+    position: number,
+  ): Promise<void> {
+    try {
       // A message queued behind a stop is left unfinished: it is neither
       // handled nor committed, and the next owner of the partition gets it.
       const { state } = this.options;
       if (run.stopped || state.closing || state.rebalancing) {
         return;
       }
-      try {
-        await this.handle(route, message);
-        run.progress.finish(message.offset);
-      } catch (error) {
-        this.logger.error(
-          `could not move ${run.label}@${message.offset} to its retry or ` +
-            `dead-letter topic; it will be fetched again: ` +
-            (error as Error).message,
-        );
-        run.fail(error);
-      }
-    });
-    run.tasks.push(task);
+      await this.handle(route, message);
+      run.progress.finish(position);
+    } catch (error) {
+      this.logger.error(
+        `could not move ${run.label}@${message.offset} to its retry or ` +
+          `dead-letter topic; it will be fetched again: ` +
+          (error as Error).message,
+      );
+      run.fail(error);
+    } finally {
+      run.ended();
+    }
   }
 
   private async handle(route: TopicRoute, message: KafkaMessage) {
@@ -132,7 +155,7 @@ export class BatchProcessor {
 
   /** Waits for the batch's tasks, heartbeating and committing meanwhile. */
   private async settle(payload: EachBatchPayload, run: BatchRun) {
-    const all = Promise.all(run.tasks).then(() => true as const);
+    const all = run.idle().then(() => true as const);
     let graceUntil = Number.POSITIVE_INFINITY;
     for (;;) {
       if (await within(all, this.options.tickMs)) {

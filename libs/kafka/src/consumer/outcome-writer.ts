@@ -3,8 +3,9 @@ import {
   withoutDeadLetterHeaders,
   type ProcessOutcome,
 } from '@mq/core';
-import type { KafkaMessage, Producer } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { KafkaHeaderNames } from '../kafka.constants.js';
+import type { ProduceBatcher } from '../producer/produce-batcher.js';
 import type { KafkaTopicNames } from '../topics/kafka-topic-names.js';
 import type { TopicRoute } from './topic-route.js';
 
@@ -14,11 +15,12 @@ type DeadLetterOutcome = Extract<ProcessOutcome, { kind: 'dead-letter' }>;
 /**
  * Moves a failed message to its retry or dead-letter topic. Each write is
  * awaited with acks=all through the idempotent producer: only after it
- * resolves may the original offset be committed.
+ * resolves may the original offset be committed. Writes of messages that
+ * fail at the same time share produce requests (ProduceBatcher).
  */
 export class OutcomeWriter {
   constructor(
-    private readonly producer: Producer,
+    private readonly batcher: ProduceBatcher,
     private readonly names: KafkaTopicNames,
     private readonly consumerGroup: string,
     /** Number of retry topics per main topic. */
@@ -65,11 +67,12 @@ export class OutcomeWriter {
     message: KafkaMessage,
     headers: Record<string, string>,
   ): Promise<void> {
-    await this.producer.send({
-      topic,
-      acks: -1,
-      messages: [{ key: message.key, value: message.value, headers }],
-    });
+    await this.batcher.send([
+      {
+        topic,
+        messages: [{ key: message.key, value: message.value, headers }],
+      },
+    ]);
   }
 }
 

@@ -3,29 +3,30 @@
  * the highest offset below which every tracked message is finished: the
  * contiguous-done watermark. Only that may be committed, since a commit
  * acknowledges everything before it.
+ *
+ * Messages are known by the position `track` returned, so the per-message
+ * work is an array write; offsets stay strings (Kafka's are 64-bit).
  */
 export class PartitionProgress {
-  private readonly offsets: bigint[] = [];
-  private readonly finished = new Set<bigint>();
-  /** Index in `offsets` of the first unfinished message. */
+  private readonly offsets: string[] = [];
+  private readonly finished: boolean[] = [];
+  /** Position of the first unfinished message. */
   private cursor = 0;
 
   /** Registers a message about to start; offsets must rise. */
-  track(offset: string): void {
-    const value = BigInt(offset);
+  track(offset: string): number {
     const last = this.offsets.at(-1);
-    if (last !== undefined && value <= last) {
+    if (last !== undefined && !isAfter(offset, last)) {
       throw new RangeError(`offset ${offset} does not follow ${last}`);
     }
-    this.offsets.push(value);
+    this.finished.push(false);
+    return this.offsets.push(offset) - 1;
   }
 
-  finish(offset: string): void {
-    this.finished.add(BigInt(offset));
-    while (
-      this.cursor < this.offsets.length &&
-      this.finished.has(this.offsets[this.cursor])
-    ) {
+  /** Marks the message at `position` (from `track`) finished. */
+  finish(position: number): void {
+    this.finished[position] = true;
+    while (this.cursor < this.offsets.length && this.finished[this.cursor]) {
       this.cursor += 1;
     }
   }
@@ -36,9 +37,7 @@ export class PartitionProgress {
    * fetch and the commit start right after it.
    */
   finishedThrough(): string | undefined {
-    return this.cursor === 0
-      ? undefined
-      : String(this.offsets[this.cursor - 1]);
+    return this.cursor === 0 ? undefined : this.offsets[this.cursor - 1];
   }
 
   /** Whether every tracked message is finished. */
@@ -49,4 +48,11 @@ export class PartitionProgress {
   get size(): number {
     return this.offsets.length;
   }
+}
+
+/** Compares canonical decimal offsets (no sign, no leading zeros). */
+function isAfter(offset: string, previous: string): boolean {
+  return offset.length === previous.length
+    ? offset > previous
+    : offset.length > previous.length;
 }

@@ -15,11 +15,14 @@ export interface TopicLayout {
  * Creates topics through the admin client before anything produces to them,
  * so they get the configured partition count rather than the broker's
  * auto-create default. Remembers what exists; safe to race with other
- * processes creating the same topics.
+ * processes creating the same topics. Concurrent calls for the same new
+ * topic share one round of admin requests (the first publishes of a busy
+ * client would otherwise each list and create it).
  */
 export class TopicProvisioner {
   private readonly logger = new Logger(TopicProvisioner.name);
   private readonly known = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly admin: Admin,
@@ -31,7 +34,40 @@ export class TopicProvisioner {
     topics: readonly string[],
     options: { compacted?: boolean; partitions?: number } = {},
   ): Promise<void> {
-    let missing = topics.filter((topic) => !this.known.has(topic));
+    const waits: Promise<void>[] = [];
+    const mine: string[] = [];
+    for (const topic of topics) {
+      if (this.known.has(topic)) {
+        continue;
+      }
+      const pending = this.inFlight.get(topic);
+      if (pending) {
+        waits.push(pending);
+      } else {
+        mine.push(topic);
+      }
+    }
+    if (mine.length > 0) {
+      const provisioning = this.provision(mine, options).finally(() => {
+        for (const topic of mine) {
+          this.inFlight.delete(topic);
+        }
+      });
+      for (const topic of mine) {
+        this.inFlight.set(topic, provisioning);
+      }
+      waits.push(provisioning);
+    }
+    if (waits.length > 0) {
+      await Promise.all(waits);
+    }
+  }
+
+  private async provision(
+    topics: readonly string[],
+    options: { compacted?: boolean; partitions?: number },
+  ): Promise<void> {
+    let missing = [...topics];
     for (let round = 0; missing.length > 0 && round < MAX_ROUNDS; round += 1) {
       if (round > 0) {
         // Right after another process created the same topics, the broker's
