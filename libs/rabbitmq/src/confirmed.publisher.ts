@@ -103,9 +103,10 @@ export class ConfirmedPublisher {
         { cause: error },
       );
     }
-    const returned = properties.mandatory
-      ? this.takeReturn(returnToken(exchange, routingKey, id))
-      : undefined;
+    const returned =
+      properties.mandatory && this.returned.size > 0
+        ? this.takeReturn(returnToken(exchange, routingKey, id))
+        : undefined;
     if (returned !== undefined) {
       throw new UnroutableMessageError(exchange, routingKey, id, returned);
     }

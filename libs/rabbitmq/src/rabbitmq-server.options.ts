@@ -10,8 +10,9 @@ export interface RabbitMqServerOptions
   /**
    * Unacknowledged deliveries the broker pushes to this server at once
    * (basic.qos). Above `concurrency`, so a key that is busy does not starve
-   * the others; same-key messages wait in memory in publish order.
-   * @default 2 * concurrency
+   * the others; same-key messages wait in memory in publish order. Well
+   * above it, so the broker keeps sending while acks of a batch travel.
+   * @default 8 * concurrency
    */
   prefetch?: number;
   /**

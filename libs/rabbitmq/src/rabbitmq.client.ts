@@ -127,19 +127,17 @@ export class RabbitMqClient extends ReliableClientProxy {
     const wires = envelopes.map((envelope) =>
       toWireMessage(envelope, this.maxMessageBytes),
     );
-    await this.connect();
-    const publisher = this.requirePublisher();
+    const publisher =
+      this.publisher && !this.closed
+        ? this.publisher
+        : await this.connectedPublisher();
+    if (envelopes.length === 1) {
+      // The common case (one emit): no settle-all bookkeeping.
+      return this.publishOne(publisher, envelopes[0], wires[0]);
+    }
     const results = await Promise.allSettled(
       envelopes.map((envelope, index) =>
-        publisher.publish(
-          this.topology.eventsExchange,
-          envelope.type,
-          wires[index].body,
-          {
-            ...envelopeProperties(envelope, wires[index]),
-            mandatory: this.mandatory,
-          },
-        ),
+        this.publishOne(publisher, envelope, wires[index]),
       ),
     );
     const failures = results.flatMap((result) =>
@@ -174,6 +172,26 @@ export class RabbitMqClient extends ReliableClientProxy {
     this.pending.add(envelope.id, pattern, callback, this.requestTimeoutMs);
     void this.sendRequest(pattern, envelope, wire);
     return () => this.pending.remove(envelope.id);
+  }
+
+  private publishOne(
+    publisher: ConfirmedPublisher,
+    envelope: Envelope,
+    wire: WireMessage,
+  ): Promise<void> {
+    const properties = envelopeProperties(envelope, wire);
+    properties.mandatory = this.mandatory;
+    return publisher.publish(
+      this.topology.eventsExchange,
+      envelope.type,
+      wire.body,
+      properties,
+    );
+  }
+
+  private async connectedPublisher(): Promise<ConfirmedPublisher> {
+    await this.connect();
+    return this.requirePublisher();
   }
 
   private async open(): Promise<void> {

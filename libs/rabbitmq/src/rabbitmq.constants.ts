@@ -6,7 +6,7 @@ export const RABBITMQ_DEFAULTS = {
   connectTimeoutMs: 10_000,
   publishTimeoutMs: 10_000,
   requestTimeoutMs: 5000,
-  prefetchPerHandler: 2,
+  prefetchPerHandler: 8,
   deadLetterScanLimit: 1000,
 } as const;
 

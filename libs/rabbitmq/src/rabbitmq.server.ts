@@ -1,27 +1,24 @@
 import {
-  deadLetterHeaders,
-  fromWireMessage,
   HeaderNames,
-  newMessageId,
   ReliableServer,
   type InboundDelivery,
-  type ProcessOutcome,
   type TransportHealth,
 } from '@mq/core';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  copyableHeaders,
-  copyProperties,
-  readHeaders,
-} from './amqp-message.js';
+  orderingKeyOf,
+  routableType,
+  toInboundDelivery,
+} from './amqp-delivery.js';
+import { readHeaders } from './amqp-message.js';
 import { ConfirmedPublisher } from './confirmed.publisher.js';
 import { ConsumerChannel } from './consumer-channel.js';
-import { delayBucket, delayBucketsOf } from './delay-buckets.js';
+import { delayBucketsOf } from './delay-buckets.js';
+import { DeliveryOutcomeExecutor } from './delivery-outcome.executor.js';
 import {
   COPY_FAILURE_BACKOFF_MS,
-  DEAD_LETTER_ENTRY_HEADER,
   RABBITMQ_DEFAULTS,
 } from './rabbitmq.constants.js';
 import {
@@ -62,6 +59,7 @@ export class RabbitMqServer extends ReliableServer {
   private readonly queueArguments: Record<string, unknown>;
   private readonly publishTimeoutMs: number;
   private readonly responder: RequestResponder;
+  private readonly outcomes: DeliveryOutcomeExecutor;
   /** Dead-letter moves that skip the scheduler: they run no handler. */
   private readonly direct = new Set<Promise<void>>();
   private connection: RabbitMqConnection | undefined;
@@ -96,6 +94,13 @@ export class RabbitMqServer extends ReliableServer {
       consumerGroup: this.consumerGroup,
       handlerTimeoutMs: this.handlerTimeoutMs,
       resolveHandler: (pattern) => this.findHandler(pattern),
+      logger: this.logger,
+    });
+    this.outcomes = new DeliveryOutcomeExecutor({
+      topology: this.topology,
+      consumerGroup: this.consumerGroup,
+      delayBuckets: this.delayBuckets,
+      publisher: () => this.requirePublisher(),
       logger: this.logger,
     });
   }
@@ -201,17 +206,11 @@ export class RabbitMqServer extends ReliableServer {
     }
     await channel.prefetch(this.prefetch);
     if (this.eventPatterns().length > 0) {
-      const { consumerTag } = await channel.consume(this.workQueue, (msg) =>
-        this.onEvent(state, msg),
-      );
-      state.consumerTags.push(consumerTag);
+      await state.consume(this.workQueue, (msg) => this.onEvent(state, msg));
     }
     for (const pattern of this.requestPatterns()) {
       const queue = this.topology.requestQueue(pattern);
-      const { consumerTag } = await channel.consume(queue, (msg) =>
-        this.onRequest(state, msg, queue),
-      );
-      state.consumerTags.push(consumerTag);
+      await state.consume(queue, (msg) => this.onRequest(state, msg, queue));
     }
     this.active = state;
   }
@@ -250,7 +249,11 @@ export class RabbitMqServer extends ReliableServer {
       state.release(msg);
       return;
     }
-    const delivery = this.toDelivery(msg);
+    const delivery = toInboundDelivery(
+      msg,
+      this.workQueue,
+      this.topology.eventsExchange,
+    );
     if (this.cannotBeHandled(delivery)) {
       // Malformed or unhandled: dead-letter now, without waiting for a slot.
       this.track(
@@ -261,7 +264,7 @@ export class RabbitMqServer extends ReliableServer {
       return;
     }
     void this.scheduler
-      .schedule(this.orderingKey(msg, delivery), () =>
+      .schedule(orderingKeyOf(msg, delivery), () =>
         this.settle(state, msg, delivery),
       )
       .catch((error: unknown) => this.onTaskFailure(state, msg, error));
@@ -310,79 +313,7 @@ export class RabbitMqServer extends ReliableServer {
       return;
     }
     const outcome = await this.processor.process(delivery);
-    await this.carryOut(state, msg, delivery, outcome);
-  }
-
-  private async carryOut(
-    state: ConsumerChannel,
-    msg: ConsumeMessage,
-    delivery: InboundDelivery,
-    outcome: ProcessOutcome,
-  ): Promise<void> {
-    const headers = copyableHeaders(delivery.headers as Record<string, string>);
-    switch (outcome.kind) {
-      case 'handled':
-        state.ack(msg, outcome.envelope.id);
-        return;
-      case 'retry': {
-        const queue = this.retryQueueFor(outcome.delayMs);
-        await this.moveTo(state, msg, queue, {
-          ...headers,
-          ...outcome.retryHeaders,
-        });
-        return;
-      }
-      case 'dead-letter':
-        await this.moveTo(state, msg, this.deadLetterQueue, {
-          ...headers,
-          ...deadLetterHeaders(outcome.metadata),
-          [DEAD_LETTER_ENTRY_HEADER]: newMessageId(),
-        });
-        return;
-    }
-  }
-
-  /**
-   * Publishes a copy to `queue` (through the default exchange, mandatory,
-   * confirmed) and only then acks the original. When the copy fails the
-   * original goes back to the queue after a pause, to be handled again.
-   */
-  private async moveTo(
-    state: ConsumerChannel,
-    msg: ConsumeMessage,
-    queue: string,
-    headers: Record<string, string>,
-  ): Promise<void> {
-    const id = headers[HeaderNames.id];
-    try {
-      await this.requirePublisher().publish('', queue, msg.content, {
-        ...copyProperties(msg, headers),
-        mandatory: true,
-      });
-    } catch (error) {
-      this.logger.error(
-        `could not move id=${id ?? '?'} key=${headers[HeaderNames.key] ?? ''} ` +
-          `to ${queue}: ${(error as Error).message}; it goes back to ` +
-          `${this.workQueue} in ${COPY_FAILURE_BACKOFF_MS} ms`,
-      );
-      await sleep(COPY_FAILURE_BACKOFF_MS);
-      state.release(msg);
-      return;
-    }
-    state.ack(msg, id);
-  }
-
-  private retryQueueFor(delayMs: number): string {
-    const wanted = delayBucket(delayMs);
-    if (this.delayBuckets.length === 0) {
-      return this.topology.retryQueue(this.consumerGroup, wanted);
-    }
-    // The buckets cover every delay the policy can produce; the nearest one
-    // guards against a rounding surprise rather than a real case.
-    const bucket = this.delayBuckets.reduce((best, candidate) =>
-      Math.abs(candidate - wanted) < Math.abs(best - wanted) ? candidate : best,
-    );
-    return this.topology.retryQueue(this.consumerGroup, bucket);
+    await this.outcomes.execute(state, msg, delivery, outcome);
   }
 
   private async onTaskFailure(
@@ -405,38 +336,13 @@ export class RabbitMqServer extends ReliableServer {
     }
   }
 
-  private toDelivery(msg: ConsumeMessage): InboundDelivery {
-    const headers = readHeaders(msg);
-    const attempt = Number(headers[HeaderNames.attempt]);
-    return {
-      destination: this.workQueue,
-      headers,
-      body: msg.content,
-      attempt: Number.isInteger(attempt) && attempt >= 1 ? attempt : 1,
-      fallbackType:
-        msg.fields.exchange === this.topology.eventsExchange
-          ? msg.fields.routingKey
-          : undefined,
-    };
-  }
-
-  /** True for a body that does not decode or a type with no handler. */
+  /**
+   * True for a delivery with no id, no type or no handler for its type:
+   * it is dead-lettered at once, without waiting for a handler slot.
+   */
   private cannotBeHandled(delivery: InboundDelivery): boolean {
-    try {
-      const envelope = fromWireMessage(delivery, delivery.fallbackType);
-      return this.findHandler(envelope.type) === null;
-    } catch {
-      // The processor reports why when it dead-letters it.
-      return true;
-    }
-  }
-
-  private orderingKey(msg: ConsumeMessage, delivery: InboundDelivery): string {
-    return (
-      delivery.headers[HeaderNames.key] ||
-      delivery.headers[HeaderNames.id] ||
-      `delivery:${msg.fields.deliveryTag}`
-    );
+    const type = routableType(delivery);
+    return !type || this.findHandler(type) === null;
   }
 
   private track(task: Promise<void>): void {
@@ -457,6 +363,8 @@ export class RabbitMqServer extends ReliableServer {
       await this.drainInFlight();
       await Promise.allSettled(this.direct);
     }
+    // Acks are sent once per turn: send the last ones before closing.
+    this.active?.flush();
     await this.closeChannels();
     this.listening = false;
   }

@@ -181,6 +181,13 @@ export class RabbitMqTestKit implements TransportTestKit {
     }
   }
 
+  /** Deletes a queue, e.g. a delay queue, so a copy to it is unroutable. */
+  async deleteQueue(queue: string): Promise<void> {
+    const channel = await (await this.connection()).createChannel();
+    await channel.deleteQueue(queue);
+    await channel.close();
+  }
+
   /** Binds `queue` to the namespace's events exchange. */
   async bind(queue: string, pattern: string): Promise<void> {
     const channel = await (await this.connection()).createChannel();
