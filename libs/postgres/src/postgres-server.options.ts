@@ -31,8 +31,24 @@ export interface PostgresServerOptions
    * @default the larger of 60000 and twice handlerTimeoutMs
    */
   leaseMs?: number;
-  /** Most deliveries claimed by one query; never more than free slots. @default 32 */
+  /**
+   * Most deliveries claimed by one query; never more than free slots. The
+   * same query writes done for the deliveries handled since the last one.
+   * @default 32
+   */
   batchSize?: number;
+  /**
+   * Whether claims and done marks wait for the WAL flush, as any commit
+   * does by default. With false they are committed with
+   * `synchronous_commit = off`, which saves a flush per claim (worth it
+   * where fsync is slow): a crash of PostgreSQL itself, not of a
+   * consumer, may then forget the last few hundred ms of them, and those
+   * messages are delivered again (at least once still holds, and key
+   * order too: the WAL keeps commits in order). Published messages,
+   * retries and dead letters always wait for the flush.
+   * @default true
+   */
+  synchronousAcks?: boolean;
   /**
    * Run the queue migration at listen. Turn off when the schema is managed
    * elsewhere (call `runMigrations` from your own migration tool).

@@ -10,8 +10,12 @@ import {
   resolvePool,
 } from './connection/postgres-connection.js';
 import { PostgresDeadLetterStore } from './dead-letter/postgres-dead-letter.store.js';
-import { CLIENT_APPLICATION_PREFIX } from './postgres.constants.js';
+import {
+  CLIENT_APPLICATION_PREFIX,
+  POSTGRES_DEFAULTS,
+} from './postgres.constants.js';
 import type { PostgresClientOptions } from './postgres-client.options.js';
+import { InsertBatcher } from './publish/insert-batcher.js';
 import { insertMessages } from './publish/insert-messages.js';
 import { toQueueRows } from './publish/queue-row.js';
 import { registerSubscriptions } from './schema/register-subscriptions.js';
@@ -37,6 +41,9 @@ export class PostgresClient extends ReliableClientProxy {
   private readonly maxMessageBytes: number;
   private readonly migrate: boolean;
   private readonly subscriptions: Readonly<Record<string, readonly string[]>>;
+  private readonly batcher: InsertBatcher;
+  /** Publish calls not settled yet; close waits for them. */
+  private readonly publishing = new Set<Promise<void>>();
   private ready?: Promise<void>;
   private closed = false;
 
@@ -49,6 +56,26 @@ export class PostgresClient extends ReliableClientProxy {
         `PostgresClient: maxMessageBytes must be > 0, got ${this.maxMessageBytes}`,
       );
     }
+    this.batcher = new InsertBatcher(
+      async (rows) => {
+        await insertMessages(this.pool, this.schema, rows);
+      },
+      {
+        maxMessages: positiveInteger(
+          'maxBatchMessages',
+          options.maxBatchMessages ?? POSTGRES_DEFAULTS.maxBatchMessages,
+        ),
+        maxBytes: positiveInteger(
+          'maxBatchBytes',
+          options.maxBatchBytes ?? POSTGRES_DEFAULTS.maxBatchBytes,
+        ),
+        concurrency: positiveInteger(
+          'maxConcurrentInserts',
+          options.maxConcurrentInserts ??
+            POSTGRES_DEFAULTS.maxConcurrentInserts,
+        ),
+      },
+    );
     this.migrate = options.migrate ?? true;
     this.subscriptions = options.subscriptions ?? {};
     this.applicationName =
@@ -80,12 +107,18 @@ export class PostgresClient extends ReliableClientProxy {
     return this.ready;
   }
 
-  /** Ends the pool, unless it is one you passed in. */
+  /**
+   * Waits for publishes already made, then ends the pool, unless it is
+   * one you passed in.
+   */
   async close(): Promise<void> {
     if (this.closed) {
       return;
     }
     this.closed = true;
+    // Their outcome goes to their callers; here only their end matters.
+    await Promise.allSettled(this.publishing);
+    await this.batcher.drained();
     if (this.ownsPool) {
       await this.pool.end();
     }
@@ -97,16 +130,23 @@ export class PostgresClient extends ReliableClientProxy {
   }
 
   /**
-   * Inserts every envelope in one statement: all are published or none.
-   * Oversized or unencodable envelopes fail before anything is sent.
+   * Inserts every envelope in one statement, with other calls' envelopes
+   * if they came at the same time (group commit): all of a call are
+   * published or none, and it resolves after their commit. Oversized or
+   * unencodable envelopes fail before anything is sent.
    */
   async publishEnvelopes(envelopes: readonly Envelope[]): Promise<void> {
     const rows = toQueueRows(envelopes, this.maxMessageBytes);
     if (rows.length === 0) {
       return;
     }
-    await this.connect();
-    await insertMessages(this.pool, this.schema, rows);
+    const publishing = this.connect().then(() => this.batcher.insert(rows));
+    this.publishing.add(publishing);
+    try {
+      await publishing;
+    } finally {
+      this.publishing.delete(publishing);
+    }
   }
 
   /** Inspection and redrive of one consumer group's dead letters. */
@@ -129,4 +169,13 @@ export class PostgresClient extends ReliableClientProxy {
       await registerSubscriptions(this.pool, group, patterns, schema);
     }
   }
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `PostgresClient: ${option} must be an integer >= 1, got ${value}`,
+    );
+  }
+  return value;
 }

@@ -9,6 +9,14 @@ export const POSTGRES_DEFAULTS = {
   cleanupIntervalMs: 60_000,
   /** Headers are a few ids and times; more is a bug or an attack. */
   maxHeaderBytes: 16 * 1024,
+  /** Claims and done marks wait for the WAL flush, as every commit. */
+  synchronousAcks: true,
+  /** Group commit of PostgresClient: messages per INSERT at most. */
+  maxBatchMessages: 256,
+  /** Group commit: body bytes per INSERT at most. */
+  maxBatchBytes: 1024 * 1024,
+  /** Group commit: INSERT statements of one client running at once. */
+  maxConcurrentInserts: 1,
 } as const;
 
 /** Delivery row states. */

@@ -11,26 +11,23 @@ import {
   connectionConfig,
   resolvePool,
 } from './connection/postgres-connection.js';
+import { ClaimLoop } from './consume/claim-loop.js';
+import { ClaimSession } from './consume/claim-session.js';
 import {
-  byPublishOrder,
   toInboundDelivery,
   type ClaimedDelivery,
 } from './consume/claimed-delivery.js';
 import { DeliveryRepository } from './consume/delivery.repository.js';
+import { LeaseKeeper } from './consume/lease-keeper.js';
 import { ListenConnection } from './consume/listen-connection.js';
 import { OutcomeRecorder } from './consume/outcome-recorder.js';
-import {
-  headerBytes,
-  oversizedHeadersOutcome,
-} from './consume/oversized-headers.js';
-import { deleteExpiredRows } from './consume/retention-cleanup.js';
+import { oversizedHeadersOutcome } from './consume/oversized-headers.js';
+import { RetentionCleanup } from './consume/retention-cleanup.js';
+import { RetryWakeups } from './consume/retry-wakeups.js';
+import { serverHealth } from './consume/server-health.js';
 import { WakeSignal } from './consume/wake-signal.js';
 import { PostgresDeadLetterStore } from './dead-letter/postgres-dead-letter.store.js';
-import {
-  RECONNECT_MAX_DELAY_MS,
-  RECONNECT_MIN_DELAY_MS,
-  SERVER_APPLICATION_PREFIX,
-} from './postgres.constants.js';
+import { SERVER_APPLICATION_PREFIX } from './postgres.constants.js';
 import type { PostgresServerOptions } from './postgres-server.options.js';
 import { QueueSchema } from './schema/queue-schema.js';
 import { runMigrations } from './schema/run-migrations.js';
@@ -63,19 +60,18 @@ export class PostgresServer extends ReliableServer {
   private readonly schema: QueueSchema;
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
+  private readonly session: ClaimSession;
   private readonly repository: DeliveryRepository;
+  private readonly leases: LeaseKeeper;
+  private readonly cleanup: RetentionCleanup;
   private readonly outcomes: OutcomeRecorder;
   private readonly listener: ListenConnection;
   private readonly signal = new WakeSignal();
+  private readonly claimLoop: ClaimLoop;
 
   private state: State = 'idle';
   private loop?: Promise<void>;
-  private lastClaimError?: Error;
-  /** Claimed and not settled; `started` once a handler slot took it. */
-  private readonly inFlight = new Map<string, { started: boolean }>();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private renewTimer?: NodeJS.Timeout;
-  private cleanupTimer?: NodeJS.Timeout;
+  private readonly retryWakeups = new RetryWakeups(this.signal);
 
   constructor(options: PostgresServerOptions) {
     super(options, PostgresServer.name);
@@ -94,20 +90,42 @@ export class PostgresServer extends ReliableServer {
     this.pool = resolved.pool;
     this.ownsPool = resolved.owned;
     const owner = [hostname(), process.pid, randomBytes(4).toString('hex')];
+    const sessionConfig = connectionConfig(
+      options.connection,
+      this.applicationName,
+    );
+    this.session = new ClaimSession(
+      sessionConfig,
+      this.logger,
+      this.settings.synchronousAcks,
+    );
     this.repository = new DeliveryRepository(
       this.pool,
+      this.session,
       this.schema,
       this.consumerGroup,
       owner.join(':'),
     );
+    this.leases = new LeaseKeeper(
+      this.repository,
+      this.logger,
+      this.settings.leaseMs,
+    );
+    this.cleanup = new RetentionCleanup(
+      this.pool,
+      this.schema,
+      this.settings,
+      this.logger,
+    );
     this.outcomes = new OutcomeRecorder(
       this.repository,
+      this.leases.done,
       this.logger,
       () => this.state === 'closed',
       this.settings.leaseMs,
     );
     this.listener = new ListenConnection(
-      connectionConfig(options.connection, this.applicationName),
+      sessionConfig,
       this.schema,
       {
         notified: (group) => {
@@ -120,6 +138,7 @@ export class PostgresServer extends ReliableServer {
       },
       this.logger,
     );
+    this.claimLoop = this.createClaimLoop();
   }
 
   listen(callback: (error?: unknown) => void): void {
@@ -143,43 +162,30 @@ export class PostgresServer extends ReliableServer {
     this.state = 'closing';
     this.signal.stop();
     await this.loop;
-    for (const timer of this.retryTimers) {
-      clearTimeout(timer);
-    }
-    clearInterval(this.cleanupTimer);
+    this.retryWakeups.clear();
+    this.cleanup.stop();
     if (wasListening) {
       await this.drainInFlight();
-      await this.releaseUnfinished();
+      await this.leases.settleOnClose();
     }
-    clearInterval(this.renewTimer);
+    this.leases.stop();
     this.state = 'closed';
     await this.listener.stop();
+    await this.session.end();
     if (this.ownsPool) {
       await this.pool.end();
     }
   }
 
   health(): TransportHealth {
-    if (this.state !== 'listening') {
-      return { status: 'down', detail: `server is ${this.state}` };
-    }
-    if (!this.listener.isConnected) {
-      const every = this.settings.pollIntervalMs;
-      return {
-        status: 'down',
-        detail: `LISTEN connection lost; polling every ${every} ms`,
-      };
-    }
-    if (this.lastClaimError) {
-      return {
-        status: 'down',
-        detail: `claiming failed: ${this.lastClaimError.message}`,
-      };
-    }
-    return {
-      status: 'up',
-      detail: `schema ${this.schema.name}, group ${this.consumerGroup}`,
-    };
+    return serverHealth({
+      state: this.state,
+      listening: this.listener.isConnected,
+      pollIntervalMs: this.settings.pollIntervalMs,
+      claimError: this.claimLoop.lastError,
+      schema: this.schema.name,
+      consumerGroup: this.consumerGroup,
+    });
   }
 
   /** The `pg.Pool` the server queries with. */
@@ -223,88 +229,44 @@ export class PostgresServer extends ReliableServer {
       throw new Error('PostgresServer: closed before it was listening');
     }
     this.state = 'listening';
-    this.startTimers();
-    this.loop = this.claimLoop();
+    this.leases.start();
+    this.cleanup.start();
+    this.loop = this.claimLoop.run();
   }
 
-  private startTimers(): void {
-    const { leaseMs, cleanupIntervalMs } = this.settings;
-    this.renewTimer = setInterval(
-      () => void this.renewLeases(),
-      Math.max(1, Math.floor(leaseMs / 3)),
-    );
-    if (cleanupIntervalMs > 0) {
-      this.cleanupTimer = setInterval(
-        () => void this.cleanup(),
-        cleanupIntervalMs,
-      );
-    }
-  }
-
-  /**
-   * Claims while there is work and free slots, then sleeps until woken
-   * or the poll interval ends. A failing database is survived: log, back
-   * off, go on.
-   */
-  private async claimLoop(): Promise<void> {
+  private createClaimLoop(): ClaimLoop {
     const { batchSize, leaseMs, pollIntervalMs } = this.settings;
-    let backoffMs = RECONNECT_MIN_DELAY_MS;
-    while (this.state === 'listening') {
-      await Promise.race([
-        this.scheduler.whenBelow(this.concurrency),
-        this.signal.whenStopped,
-      ]);
-      if (this.state !== 'listening') {
-        break;
-      }
-      this.signal.reset();
-      const free = this.concurrency - this.scheduler.pending;
-      const limit = Math.min(batchSize, free);
-      let claimed: ClaimedDelivery[];
-      try {
-        claimed = await this.repository.claim(limit, leaseMs, [
-          ...this.inFlight.keys(),
-        ]);
-      } catch (error) {
-        this.claimFailed(error, backoffMs);
-        await this.signal.sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, RECONNECT_MAX_DELAY_MS);
-        continue;
-      }
-      if (this.lastClaimError) {
-        this.logger.log('claiming works again');
-        this.lastClaimError = undefined;
-      }
-      backoffMs = RECONNECT_MIN_DELAY_MS;
-      for (const delivery of claimed.sort(byPublishOrder)) {
-        this.dispatch(delivery);
-      }
-      if (claimed.length < limit) {
-        await this.signal.sleep(pollIntervalMs);
-      }
-    }
-  }
-
-  private claimFailed(error: unknown, backoffMs: number): void {
-    const failure = error instanceof Error ? error : new Error(String(error));
-    const reason = `${failure.message}; next try in ${backoffMs} ms`;
-    if (this.lastClaimError) {
-      this.logger.warn(`claiming still fails: ${reason}`);
-    } else {
-      this.logger.error(`claiming deliveries failed: ${reason}`);
-    }
-    this.lastClaimError = failure;
+    return new ClaimLoop({
+      logger: this.logger,
+      signal: this.signal,
+      batchSize,
+      pollIntervalMs,
+      isRunning: () => this.state === 'listening',
+      whenSlotFree: () =>
+        Promise.race([
+          this.scheduler.whenBelow(this.concurrency),
+          this.signal.whenStopped,
+        ]),
+      freeSlots: () => this.concurrency - this.scheduler.pending,
+      claim: async (limit) => {
+        const exclude = this.leases.owned();
+        const tick = await this.leases.done.flush((done) =>
+          this.repository.claim(limit, leaseMs, done, exclude),
+        );
+        return tick.claimed;
+      },
+      dispatch: (delivery) => this.dispatch(delivery),
+    });
   }
 
   private dispatch(delivery: ClaimedDelivery): void {
-    const entry = { started: false };
-    this.inFlight.set(delivery.id, entry);
+    this.leases.claimed(delivery.id);
     void this.scheduler.schedule(delivery.key, async () => {
-      entry.started = true;
+      this.leases.started(delivery.id);
       try {
         await this.handle(delivery);
       } finally {
-        this.inFlight.delete(delivery.id);
+        this.leases.finished(delivery.id);
         // A slot is free and the key's next delivery may now be claimable.
         this.signal.wake();
       }
@@ -312,9 +274,17 @@ export class PostgresServer extends ReliableServer {
   }
 
   private async handle(delivery: ClaimedDelivery): Promise<void> {
-    const bytes = headerBytes(delivery.headers);
-    if (bytes > this.settings.maxHeaderBytes) {
-      await this.rejectOversized(delivery, bytes);
+    const oversized = oversizedHeadersOutcome(
+      delivery,
+      this.consumerGroup,
+      this.settings.maxHeaderBytes,
+    );
+    if (oversized) {
+      this.logger.warn(
+        `dead-lettering id=${delivery.messageId} from ${delivery.type}: ` +
+          oversized.failure.message,
+      );
+      await this.outcomes.record(delivery, oversized);
       return;
     }
     let outcome: ProcessOutcome;
@@ -328,79 +298,8 @@ export class PostgresServer extends ReliableServer {
       return;
     }
     if (outcome.kind === 'retry') {
-      this.wakeAfter(outcome.delayMs);
+      this.retryWakeups.after(outcome.delayMs);
     }
     await this.outcomes.record(delivery, outcome);
-  }
-
-  private async rejectOversized(
-    delivery: ClaimedDelivery,
-    bytes: number,
-  ): Promise<void> {
-    const limit = this.settings.maxHeaderBytes;
-    this.logger.warn(
-      `dead-lettering id=${delivery.messageId} from ${delivery.type}: ` +
-        `headers of ${bytes} bytes exceed the limit of ${limit} bytes`,
-    );
-    await this.outcomes.record(
-      delivery,
-      oversizedHeadersOutcome(delivery, this.consumerGroup, bytes, limit),
-    );
-  }
-
-  private async releaseUnfinished(): Promise<void> {
-    const notStarted = [...this.inFlight.entries()]
-      .filter(([, entry]) => !entry.started)
-      .map(([id]) => id);
-    try {
-      const released = await this.repository.releaseLeases(notStarted);
-      if (released > 0) {
-        this.logger.log(`released ${released} unfinished lease(s)`);
-      }
-    } catch (error) {
-      this.logger.error(
-        `could not release leases on close: ${String(error)}; the ` +
-          'deliveries come back when their leases expire ' +
-          `(${this.settings.leaseMs} ms)`,
-      );
-    }
-  }
-
-  private async renewLeases(): Promise<void> {
-    if (this.inFlight.size === 0) {
-      return;
-    }
-    try {
-      await this.repository.renewLeases(
-        [...this.inFlight.keys()],
-        this.settings.leaseMs,
-      );
-    } catch (error) {
-      this.logger.warn(`renewing leases failed: ${String(error)}`);
-    }
-  }
-
-  private async cleanup(): Promise<void> {
-    try {
-      const deleted = await deleteExpiredRows(
-        this.pool,
-        this.schema,
-        this.settings.retentionMs,
-      );
-      if (deleted > 0) {
-        this.logger.debug(`retention cleanup deleted ${deleted} row(s)`);
-      }
-    } catch (error) {
-      this.logger.warn(`retention cleanup failed: ${String(error)}`);
-    }
-  }
-
-  /** Wakes the claim loop once a retry this server scheduled is due. */
-  private wakeAfter(delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.signal.wake();
-    }, delayMs + 1);
-    this.retryTimers.add(timer);
   }
 }

@@ -13,6 +13,7 @@ export interface PostgresServerSettings {
   readonly retentionMs: number;
   readonly cleanupIntervalMs: number;
   readonly maxHeaderBytes: number;
+  readonly synchronousAcks: boolean;
 }
 
 /** Fails early, naming the option, on a value the server cannot use. */
@@ -36,6 +37,8 @@ export function resolveServerSettings(
     cleanupIntervalMs:
       options.cleanupIntervalMs ?? POSTGRES_DEFAULTS.cleanupIntervalMs,
     maxHeaderBytes: options.maxHeaderBytes ?? POSTGRES_DEFAULTS.maxHeaderBytes,
+    synchronousAcks:
+      options.synchronousAcks ?? POSTGRES_DEFAULTS.synchronousAcks,
   };
   check('pollIntervalMs', settings.pollIntervalMs, 1);
   check('leaseMs', settings.leaseMs, 1);

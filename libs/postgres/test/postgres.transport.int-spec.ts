@@ -555,7 +555,9 @@ describe('PostgresServer and PostgresClient', () => {
       [1, 2, 3, 4].map(() => runMigrations(harness.db, { schema: fresh })),
     );
     try {
-      expect(applied.filter((versions) => versions.length > 0)).toEqual([[1]]);
+      expect(applied.filter((versions) => versions.length > 0)).toEqual([
+        [1, 2],
+      ]);
     } finally {
       await harness.db.query(`DROP SCHEMA "${fresh}" CASCADE`);
     }

@@ -13,6 +13,7 @@ describe('resolveServerSettings', () => {
       retentionMs: 7 * 24 * 60 * 60 * 1000,
       cleanupIntervalMs: 60_000,
       maxHeaderBytes: 16_384,
+      synchronousAcks: true,
     });
   });
 

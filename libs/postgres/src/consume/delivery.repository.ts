@@ -3,9 +3,20 @@ import type { Queryable } from '../connection/queryable.js';
 import { MAX_ERROR_MESSAGE_LENGTH } from '../postgres.constants.js';
 import type { QueueSchema } from '../schema/queue-schema.js';
 import { registerSubscriptions } from '../schema/register-subscriptions.js';
+import type { ClaimSession } from './claim-session.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
+import { claimSql, markDoneSql } from './claim-sql.js';
 
+/** What one claim tick did. */
+export interface ClaimResult {
+  readonly claimed: ClaimedDelivery[];
+  /** Ids marked done; the others of the tick had lost their lease. */
+  readonly done: Set<string>;
+}
+
+/** A claimed row, or (claimed false, only `id` set) an id marked done. */
 interface ClaimRow {
+  claimed: boolean;
   id: string;
   message_id: string;
   type: string;
@@ -23,7 +34,10 @@ interface ClaimRow {
  */
 export class DeliveryRepository {
   constructor(
+    /** Pooled connections: retries, dead letters, leases. */
     private readonly db: Queryable,
+    /** The claim loop's own session: claims and done writes. */
+    private readonly session: ClaimSession,
     private readonly schema: QueueSchema,
     private readonly consumerGroup: string,
     private readonly owner: string,
@@ -38,70 +52,69 @@ export class DeliveryRepository {
   }
 
   /**
-   * Leases up to `limit` deliveries that are due, not leased (or whose
-   * lease expired) and have no earlier unfinished delivery with the same
-   * key in this group. Counts the attempt. Rows come back in publish order.
-   * `inFlight` are deliveries this server still works on: their lease may
-   * have run out (an outcome write waiting for the database), but taking
-   * them again would run their handler a second time.
+   * One tick, on the claim session: marks `done` (handled deliveries)
+   * done, then leases up to `limit` deliveries that are due, not leased
+   * (or whose lease expired) and the earliest pending delivery of their
+   * key in this group, and counts their attempt. `exclude` are deliveries
+   * this server still owns (in flight, or in `done`): their lease may have
+   * run out, but taking them again would run their handler a second time.
+   * Returns the claimed rows and the ids marked done (an id of `done`
+   * missing there had lost its lease).
    */
   async claim(
     limit: number,
     leaseMs: number,
-    inFlight: readonly string[] = [],
-  ): Promise<ClaimedDelivery[]> {
-    const d = this.schema.deliveries;
-    const result = await this.db.query<ClaimRow>(
-      `UPDATE ${d} AS d
-       SET attempts = d.attempts + 1,
-           leased_by = $2,
-           leased_until = now() + $3 * interval '1 millisecond'
-       FROM ${this.schema.messages} AS m
-       WHERE m.id = d.message_id
-         AND (d.consumer_group, d.message_id) IN (
-           SELECT c.consumer_group, c.message_id
-           FROM ${d} AS c
-           WHERE c.consumer_group = $1
-             AND c.status = 'pending'
-             AND c.available_at <= now()
-             AND (c.leased_until IS NULL OR c.leased_until <= now())
-             AND c.message_id <> ALL($5::bigint[])
-             AND NOT EXISTS (
-               SELECT 1 FROM ${d} AS e
-               WHERE e.consumer_group = c.consumer_group
-                 AND e.key = c.key
-                 AND e.status = 'pending'
-                 AND e.message_id < c.message_id
-             )
-           ORDER BY c.message_id
-           LIMIT $4
-           FOR UPDATE OF c SKIP LOCKED
-         )
-       RETURNING d.message_id AS id, m.message_id::text AS message_id,
-                 m.type, m.key, d.attempts, d.first_failed_at,
-                 m.headers, m.body`,
-      [this.consumerGroup, this.owner, leaseMs, limit, inFlight],
-    );
-    return result.rows.map((row) => ({
-      id: row.id,
-      messageId: row.message_id,
-      type: row.type,
-      key: row.key,
-      attempts: row.attempts,
-      firstFailedAt: row.first_failed_at,
-      headers: row.headers,
-      body: row.body,
-    }));
+    done: readonly string[],
+    exclude: readonly string[],
+  ): Promise<ClaimResult> {
+    const result = await this.session.query<ClaimRow>({
+      name: `mq_claim_${this.schema.name}`,
+      text: claimSql(this.schema),
+      values: [
+        this.consumerGroup,
+        this.owner,
+        done,
+        ...idRange(done),
+        leaseMs,
+        limit,
+        exclude,
+      ],
+    });
+    const claimed: ClaimedDelivery[] = [];
+    const markedDone = new Set<string>();
+    for (const row of result.rows) {
+      if (!row.claimed) {
+        markedDone.add(row.id);
+        continue;
+      }
+      claimed.push({
+        id: row.id,
+        messageId: row.message_id,
+        type: row.type,
+        key: row.key,
+        attempts: row.attempts,
+        firstFailedAt: row.first_failed_at,
+        headers: row.headers,
+        body: row.body,
+      });
+    }
+    return { claimed, done: markedDone };
   }
 
-  /** The handler succeeded. False when the lease was no longer ours. */
-  async markDone(id: string): Promise<boolean> {
-    return this.updateLeased(
-      id,
-      `status = 'done', finished_at = now(),
-       leased_by = NULL, leased_until = NULL`,
-      [],
-    );
+  /**
+   * Marks handled deliveries done in one statement, on the claim session
+   * (the last ones, at close). Returns the ids whose lease was still ours.
+   */
+  async markDone(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) {
+      return new Set();
+    }
+    const result = await this.session.query<{ message_id: string }>({
+      name: `mq_done_${this.schema.name}`,
+      text: markDoneSql(this.schema),
+      values: [this.consumerGroup, this.owner, ids, ...idRange(ids)],
+    });
+    return new Set(result.rows.map((row) => row.message_id));
   }
 
   /** Makes the delivery due again after `delayMs`, keeping its count. */
@@ -146,11 +159,13 @@ export class DeliveryRepository {
    */
   async renewLeases(ids: readonly string[], leaseMs: number): Promise<number> {
     const result = await this.db.query(
+      // Shaped as markDoneSql, for the same reason: see there.
       `UPDATE ${this.schema.deliveries}
        SET leased_until = now() + $3 * interval '1 millisecond'
-       WHERE consumer_group = $1 AND leased_by = $2 AND status = 'pending'
+       WHERE consumer_group = $1 AND leased_by = $2
+         AND message_id BETWEEN $5 AND $6
          AND message_id = ANY($4::bigint[])`,
-      [this.consumerGroup, this.owner, leaseMs, ids],
+      [this.consumerGroup, this.owner, leaseMs, ids, ...idRange(ids)],
     );
     return result.rowCount ?? 0;
   }
@@ -202,4 +217,22 @@ export class DeliveryRepository {
  */
 function storable(text: string): string {
   return text.replaceAll('\0', '\\0').slice(0, MAX_ERROR_MESSAGE_LENGTH);
+}
+
+/** Smallest and largest of bigint ids given as text; nulls for none. */
+function idRange(ids: readonly string[]): [string | null, string | null] {
+  if (ids.length === 0) {
+    return [null, null];
+  }
+  let low = BigInt(ids[0]);
+  let high = low;
+  for (const id of ids) {
+    const value = BigInt(id);
+    if (value < low) {
+      low = value;
+    } else if (value > high) {
+      high = value;
+    }
+  }
+  return [low.toString(), high.toString()];
 }

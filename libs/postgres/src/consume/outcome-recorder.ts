@@ -6,9 +6,12 @@ import {
 } from '../postgres.constants.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
 import type { DeliveryRepository } from './delivery.repository.js';
+import type { DoneBatch } from './done-batch.js';
 
 /**
- * Writes what became of a delivery: done, retry later, or dead. A failed
+ * Writes what became of a delivery. Done is only queued in the DoneBatch,
+ * which the claim loop writes for many deliveries at once; retry later
+ * and dead are written at once, as they are rare. A failed
  * write (the database restarting, a cut connection) is tried again with
  * backoff for up to one lease, while the server keeps renewing it, so the
  * message is settled as soon as the database answers again instead of
@@ -19,6 +22,7 @@ import type { DeliveryRepository } from './delivery.repository.js';
 export class OutcomeRecorder {
   constructor(
     private readonly repository: DeliveryRepository,
+    private readonly done: DoneBatch,
     private readonly logger: Logger,
     /** True once the server closed: its leases are released already. */
     private readonly isClosed: () => boolean,
@@ -31,14 +35,19 @@ export class OutcomeRecorder {
     outcome: ProcessOutcome,
   ): Promise<void> {
     const label = `id=${delivery.messageId} key=${delivery.key}`;
+    if (outcome.kind === 'handled') {
+      if (this.isClosed()) {
+        this.warnAfterClose(label);
+      } else {
+        this.done.add(delivery);
+      }
+      return;
+    }
     const giveUpAt = Date.now() + this.retryForMs;
     let delayMs = RECONNECT_MIN_DELAY_MS;
     for (let attempt = 1; ; attempt += 1) {
       if (this.isClosed()) {
-        this.logger.warn(
-          `${label} finished after close; its lease was released and it ` +
-            'will be redelivered',
-        );
+        this.warnAfterClose(label);
         return;
       }
       try {
@@ -73,13 +82,17 @@ export class OutcomeRecorder {
     }
   }
 
+  private warnAfterClose(label: string): void {
+    this.logger.warn(
+      `${label} finished after close; its lease was released and it ` +
+        'will be redelivered',
+    );
+  }
+
   private write(
     delivery: ClaimedDelivery,
-    outcome: ProcessOutcome,
+    outcome: Exclude<ProcessOutcome, { kind: 'handled' }>,
   ): Promise<boolean> {
-    if (outcome.kind === 'handled') {
-      return this.repository.markDone(delivery.id);
-    }
     if (outcome.kind === 'retry') {
       return this.repository.scheduleRetry(
         delivery.id,

@@ -16,16 +16,20 @@ export function headerBytes(headers: Record<string, unknown>): number {
 }
 
 /**
- * The dead-letter outcome of a delivery whose headers are over the limit.
- * Such a message is not read at all: a handler would pass its correlation
- * id on to every message it publishes, and those to theirs.
+ * The dead-letter outcome of a delivery whose headers are over `limit`
+ * bytes, or undefined when they fit. Such a message is not read at all: a
+ * handler would pass its correlation id on to every message it
+ * publishes, and those to theirs.
  */
 export function oversizedHeadersOutcome(
   delivery: ClaimedDelivery,
   consumerGroup: string,
-  bytes: number,
   limit: number,
-): ProcessOutcome {
+): Extract<ProcessOutcome, { kind: 'dead-letter' }> | undefined {
+  const bytes = headerBytes(delivery.headers);
+  if (bytes <= limit) {
+    return undefined;
+  }
   const failure = classifyError(
     new MalformedMessageError(
       `headers of ${bytes} bytes exceed the limit of ${limit} bytes`,

@@ -1,9 +1,53 @@
+import type { Logger } from '@nestjs/common';
 import type { Queryable } from '../connection/queryable.js';
 import { CLEANUP_BATCH_SIZE } from '../postgres.constants.js';
 import type { QueueSchema } from '../schema/queue-schema.js';
 
 /** Batches per table and run, so one run never holds locks for long. */
 const MAX_BATCHES = 10;
+
+/** Runs deleteExpiredRows every `cleanupIntervalMs` (0: never). */
+export class RetentionCleanup {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly schema: QueueSchema,
+    private readonly settings: {
+      readonly retentionMs: number;
+      readonly cleanupIntervalMs: number;
+    },
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.settings.cleanupIntervalMs > 0) {
+      this.timer = setInterval(
+        () => void this.run(),
+        this.settings.cleanupIntervalMs,
+      );
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      const deleted = await deleteExpiredRows(
+        this.db,
+        this.schema,
+        this.settings.retentionMs,
+      );
+      if (deleted > 0) {
+        this.logger.debug(`retention cleanup deleted ${deleted} row(s)`);
+      }
+    } catch (error) {
+      this.logger.warn(`retention cleanup failed: ${String(error)}`);
+    }
+  }
+}
 
 /**
  * Deletes done deliveries older than the retention, then messages that

@@ -70,4 +70,12 @@ export const MIGRATIONS: readonly Migration[] = [
         ON ${s.deliveries} (message_id);
     `,
   },
+  {
+    version: 2,
+    description: 'room on delivery pages for HOT updates',
+    // A claim changes no indexed column, so with free space on the page
+    // its update is HOT: no new entries in the five indexes. Applies to
+    // pages written from now on.
+    sql: (s) => `ALTER TABLE ${s.deliveries} SET (fillfactor = 70);`,
+  },
 ];
