@@ -65,12 +65,4 @@ export interface PostgresServerOptions
   retentionMs?: number;
   /** How often the retention cleanup runs; 0 turns it off. @default 60000 */
   cleanupIntervalMs?: number;
-  /**
-   * Largest size of a message's headers (names and values, UTF-8 bytes).
-   * A message with more is dead-lettered at once as a
-   * MalformedMessageError, without running its handler, so an enormous
-   * correlation id cannot spread to every message published after it.
-   * @default 16384
-   */
-  maxHeaderBytes?: number;
 }

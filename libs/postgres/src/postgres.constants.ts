@@ -7,8 +7,6 @@ export const POSTGRES_DEFAULTS = {
   batchSize: 32,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   cleanupIntervalMs: 60_000,
-  /** Headers are a few ids and times; more is a bug or an attack. */
-  maxHeaderBytes: 16 * 1024,
   /** Claims and done marks wait for the WAL flush, as every commit. */
   synchronousAcks: true,
   /** Group commit of PostgresClient: messages per INSERT at most. */

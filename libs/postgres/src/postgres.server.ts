@@ -21,7 +21,6 @@ import { DeliveryRepository } from './consume/delivery.repository.js';
 import { LeaseKeeper } from './consume/lease-keeper.js';
 import { ListenConnection } from './consume/listen-connection.js';
 import { OutcomeRecorder } from './consume/outcome-recorder.js';
-import { oversizedHeadersOutcome } from './consume/oversized-headers.js';
 import { RetentionCleanup } from './consume/retention-cleanup.js';
 import { RetryWakeups } from './consume/retry-wakeups.js';
 import { serverHealth } from './consume/server-health.js';
@@ -274,19 +273,6 @@ export class PostgresServer extends ReliableServer {
   }
 
   private async handle(delivery: ClaimedDelivery): Promise<void> {
-    const oversized = oversizedHeadersOutcome(
-      delivery,
-      this.consumerGroup,
-      this.settings.maxHeaderBytes,
-    );
-    if (oversized) {
-      this.logger.warn(
-        `dead-lettering id=${delivery.messageId} from ${delivery.type}: ` +
-          oversized.failure.message,
-      );
-      await this.outcomes.record(delivery, oversized);
-      return;
-    }
     let outcome: ProcessOutcome;
     try {
       outcome = await this.processor.process(toInboundDelivery(delivery));

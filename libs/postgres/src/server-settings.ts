@@ -12,7 +12,6 @@ export interface PostgresServerSettings {
   readonly migrate: boolean;
   readonly retentionMs: number;
   readonly cleanupIntervalMs: number;
-  readonly maxHeaderBytes: number;
   readonly synchronousAcks: boolean;
 }
 
@@ -36,7 +35,6 @@ export function resolveServerSettings(
     retentionMs: options.retentionMs ?? POSTGRES_DEFAULTS.retentionMs,
     cleanupIntervalMs:
       options.cleanupIntervalMs ?? POSTGRES_DEFAULTS.cleanupIntervalMs,
-    maxHeaderBytes: options.maxHeaderBytes ?? POSTGRES_DEFAULTS.maxHeaderBytes,
     synchronousAcks:
       options.synchronousAcks ?? POSTGRES_DEFAULTS.synchronousAcks,
   };
@@ -45,7 +43,6 @@ export function resolveServerSettings(
   check('batchSize', settings.batchSize, 1, true);
   check('retentionMs', settings.retentionMs, 0);
   check('cleanupIntervalMs', settings.cleanupIntervalMs, 0);
-  check('maxHeaderBytes', settings.maxHeaderBytes, 1, true);
   return settings;
 }
 

@@ -12,7 +12,6 @@ describe('resolveServerSettings', () => {
       migrate: true,
       retentionMs: 7 * 24 * 60 * 60 * 1000,
       cleanupIntervalMs: 60_000,
-      maxHeaderBytes: 16_384,
       synchronousAcks: true,
     });
   });
