@@ -1,3 +1,5 @@
+import { FifoQueue } from './fifo-queue.js';
+
 interface Job {
   readonly key: string;
   readonly task: () => Promise<void>;
@@ -12,9 +14,9 @@ interface Job {
  */
 export class KeyedScheduler {
   /** Jobs per key; the head of each list is running or eligible. */
-  private readonly byKey = new Map<string, Job[]>();
+  private readonly byKey = new Map<string, FifoQueue<Job>>();
   /** Heads of key lists waiting for a free slot, in arrival order. */
-  private readonly eligible: Job[] = [];
+  private readonly eligible = new FifoQueue<Job>();
   private readonly waiters: Array<{ limit: number; wake: () => void }> = [];
   private running = 0;
   private scheduled = 0;
@@ -42,7 +44,9 @@ export class KeyedScheduler {
         queue.push(job);
         return;
       }
-      this.byKey.set(key, [job]);
+      const own = new FifoQueue<Job>();
+      own.push(job);
+      this.byKey.set(key, own);
       this.eligible.push(job);
       this.pump();
     });
@@ -85,12 +89,13 @@ export class KeyedScheduler {
   }
 
   private advance(key: string): void {
-    const queue = this.byKey.get(key) as Job[];
+    const queue = this.byKey.get(key) as FifoQueue<Job>;
     queue.shift();
-    if (queue.length === 0) {
-      this.byKey.delete(key);
+    const next = queue.peek();
+    if (next) {
+      this.eligible.push(next);
     } else {
-      this.eligible.push(queue[0]);
+      this.byKey.delete(key);
     }
   }
 
