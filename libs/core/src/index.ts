@@ -61,7 +61,7 @@ export {
   MessageContext,
   type DeliveryInfo,
 } from './handling/message-context.js';
-export { MessageFailureFilter } from './handling/message-failure.filter.js';
+export { MessageFailureInterceptor } from './handling/message-failure.interceptor.js';
 export { ReliableMessagingModule } from './handling/reliable-messaging.module.js';
 export { invokeHandler } from './handling/invoke-handler.js';
 export type { InboundDelivery } from './handling/inbound-delivery.js';

@@ -11,7 +11,7 @@ import type { MessageContext } from './message-context.js';
  * Runs a Nest message handler inside the message scope and settles when it
  * has finished: a returned value, promise or Observable completes, or it
  * throws, rejects or errors. The rejection carries the error as the handler
- * threw it (see MessageFailureFilter), not Nest's generic replacement.
+ * threw it (see MessageFailureInterceptor), not Nest's generic replacement.
  *
  * With `timeoutMs` a handler that runs longer rejects with
  * HandlerTimeoutError. JavaScript cannot stop it: its work goes on in the

@@ -1,19 +1,19 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { MessageFailureFilter } from './message-failure.filter.js';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { MessageFailureInterceptor } from './message-failure.interceptor.js';
 import { MessageValidationPipe } from '../validation/message-validation.pipe.js';
 
 /**
  * Import once in the root module of every service that consumes messages.
- * It registers the exception filter that keeps handler errors intact. For
- * a hybrid app (HTTP plus microservice) connect the transport with
- * `{ inheritAppConfig: true }` so the filter reaches message handlers.
+ * It registers the interceptor that keeps handler errors intact. For a
+ * hybrid app (HTTP plus microservice) connect the transport with
+ * `{ inheritAppConfig: true }` so the interceptor reaches message handlers.
  */
 @Global()
 @Module({
   providers: [
     MessageValidationPipe,
-    { provide: APP_FILTER, useClass: MessageFailureFilter },
+    { provide: APP_INTERCEPTOR, useClass: MessageFailureInterceptor },
   ],
   exports: [MessageValidationPipe],
 })

@@ -27,7 +27,7 @@ export interface RunningService {
  * Turns a created app (NestFactory.create or a testing module's
  * createNestApplication) into a running service: global HTTP validation,
  * the transport's server connected as a microservice with the app's
- * global enhancers (so MessageFailureFilter reaches the handlers),
+ * global enhancers (so MessageFailureInterceptor reaches the handlers),
  * shutdown hooks, then the consumers and the HTTP listener.
  */
 export async function startService(
