@@ -26,8 +26,12 @@ import { TopicProvisioner } from './topics/topic-provisioner.js';
  * their partition until due) and finally to the group's dead-letter topic.
  *
  * @example
- * app.connectMicroservice({ strategy: new KafkaServer({
- *   brokers: ['127.0.0.1:9092'], consumerGroup: 'payment-service' }) });
+ * app.connectMicroservice(
+ *   { strategy: new KafkaServer({
+ *     brokers: ['127.0.0.1:9092'], consumerGroup: 'payment-service' }) },
+ *   // In a hybrid app: lets ReliableMessagingModule's filter reach handlers.
+ *   { inheritAppConfig: true },
+ * );
  */
 export class KafkaServer extends ReliableServer {
   private readonly connection: KafkaConnectionOptions;

@@ -54,6 +54,8 @@ export class RabbitMqClient extends ReliableClientProxy {
   private publisher: ConfirmedPublisher | undefined;
   private connecting: Promise<void> | undefined;
   private closed = false;
+  /** Publishes between their call and their answer; close waits for them. */
+  private readonly publishing = new Set<Promise<void>>();
 
   constructor(options: RabbitMqClientOptions) {
     super();
@@ -91,9 +93,16 @@ export class RabbitMqClient extends ReliableClientProxy {
     return this.connecting;
   }
 
+  /**
+   * Fails the requests waiting for replies, lets the publishes already
+   * called get their confirm (each is bounded by publishTimeoutMs), then
+   * closes the channel and the connection.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.pending.failAll('the client closed');
+    // Their outcome goes to their callers; here only their end matters.
+    await Promise.allSettled(this.publishing);
     try {
       await this.connecting;
     } catch (error) {
@@ -122,6 +131,16 @@ export class RabbitMqClient extends ReliableClientProxy {
   }
 
   async publishEnvelopes(envelopes: readonly Envelope[]): Promise<void> {
+    const publish = this.publishAll(envelopes);
+    this.publishing.add(publish);
+    try {
+      await publish;
+    } finally {
+      this.publishing.delete(publish);
+    }
+  }
+
+  private async publishAll(envelopes: readonly Envelope[]): Promise<void> {
     // Encode all first: a message over the limit fails the call before any
     // of them is sent.
     const wires = envelopes.map((envelope) =>

@@ -35,6 +35,8 @@ export class RedisStreamsClient extends ReliableClientProxy {
   private readonly batcher: PublishBatcher;
   private readonly connectTimeoutMs: number;
   private connecting: Promise<void> | undefined;
+  /** Publishes between their call and their answer; close waits for them. */
+  private readonly publishing = new Set<Promise<void>>();
 
   constructor(options: RedisStreamsClientOptions = {}) {
     super();
@@ -68,7 +70,14 @@ export class RedisStreamsClient extends ReliableClientProxy {
     return this.connecting;
   }
 
+  /**
+   * Lets the publishes already called get their answer (waiting at most
+   * `connectTimeoutMs` for them), then quits. They wait for the end of the
+   * turn's pipeline (see PublishBatcher): a QUIT sent at once would go out
+   * in front of their XADDs and fail them.
+   */
   async close(): Promise<void> {
+    await this.publishesSettled();
     this.connecting = undefined;
     await closeConnection(this.redis);
   }
@@ -106,7 +115,32 @@ export class RedisStreamsClient extends ReliableClientProxy {
         fields: encodeEntryFields(wire.headers, wire.body),
       };
     });
-    await this.connect();
-    await this.batcher.publish(entries);
+    const publish = this.connect().then(() => this.batcher.publish(entries));
+    this.publishing.add(publish);
+    try {
+      await publish;
+    } finally {
+      this.publishing.delete(publish);
+    }
+  }
+
+  private async publishesSettled(): Promise<void> {
+    if (this.publishing.size === 0) {
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.connectTimeoutMs);
+    });
+    // Their outcome goes to their callers; here only their end matters.
+    const settled = Promise.allSettled(this.publishing).then(() => false);
+    const late = await Promise.race([settled, timedOut]);
+    clearTimeout(timer);
+    if (late) {
+      this.logger.warn(
+        `closing with ${this.publishing.size} publish(es) unanswered after ` +
+          `${this.connectTimeoutMs} ms; they fail with the connection`,
+      );
+    }
   }
 }

@@ -43,9 +43,11 @@ export interface RedisStreamsConnections {
  * XAUTOCLAIM for entries of crashed consumers.
  *
  * ```ts
- * app.connectMicroservice({
- *   strategy: new RedisStreamsServer({ consumerGroup: 'payment-service' }),
- * });
+ * app.connectMicroservice(
+ *   { strategy: new RedisStreamsServer({ consumerGroup: 'payment-service' }) },
+ *   // In a hybrid app: lets ReliableMessagingModule's filter reach handlers.
+ *   { inheritAppConfig: true },
+ * );
  * ```
  */
 export class RedisStreamsServer extends ReliableServer {
