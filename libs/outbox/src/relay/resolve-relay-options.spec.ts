@@ -5,7 +5,7 @@ describe('resolveRelayOptions', () => {
   it('applies the documented defaults', () => {
     expect(resolveRelayOptions()).toMatchObject({
       enabled: true,
-      batchSize: 100,
+      batchSize: 500,
       pollIntervalMs: 1000,
       retentionMs: 7 * 24 * 60 * 60 * 1000,
       cleanupIntervalMs: 60 * 60 * 1000,
