@@ -88,3 +88,4 @@ export {
   ReliableClientProxy,
   type PublishOptions,
 } from './transport/reliable.client.js';
+export { PublishesInFlight } from './transport/publishes-in-flight.js';

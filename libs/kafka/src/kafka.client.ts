@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
+  PublishesInFlight,
   ReliableClientProxy,
   toWireMessage,
   type Envelope,
@@ -43,7 +44,7 @@ export class KafkaClient extends ReliableClientProxy {
   private connection?: Promise<Connection>;
   private producer?: Producer;
   /** Publishes between their call and their answer; close waits for them. */
-  private readonly publishing = new Set<Promise<void>>();
+  private readonly publishing = new PublishesInFlight();
 
   constructor(private readonly options: KafkaClientOptions) {
     super();
@@ -69,7 +70,7 @@ export class KafkaClient extends ReliableClientProxy {
     this.producer = undefined;
     // Each of these already holds `pending` (taken before its first await);
     // a publish called from now on opens a new connection.
-    await Promise.allSettled(this.publishing);
+    await this.publishing.settled();
     if (!pending) {
       return;
     }
@@ -96,13 +97,7 @@ export class KafkaClient extends ReliableClientProxy {
     if (envelopes.length === 0) {
       return;
     }
-    const publish = this.encodeAndQueue(envelopes);
-    this.publishing.add(publish);
-    try {
-      await publish;
-    } finally {
-      this.publishing.delete(publish);
-    }
+    await this.publishing.track(this.encodeAndQueue(envelopes));
   }
 
   private async encodeAndQueue(envelopes: readonly Envelope[]): Promise<void> {

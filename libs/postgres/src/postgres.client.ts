@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
+  PublishesInFlight,
   ReliableClientProxy,
   type Envelope,
 } from '@mq/core';
@@ -43,7 +44,7 @@ export class PostgresClient extends ReliableClientProxy {
   private readonly subscriptions: Readonly<Record<string, readonly string[]>>;
   private readonly batcher: InsertBatcher;
   /** Publish calls not settled yet; close waits for them. */
-  private readonly publishing = new Set<Promise<void>>();
+  private readonly publishing = new PublishesInFlight();
   private ready?: Promise<void>;
   private closed = false;
 
@@ -116,8 +117,7 @@ export class PostgresClient extends ReliableClientProxy {
       return;
     }
     this.closed = true;
-    // Their outcome goes to their callers; here only their end matters.
-    await Promise.allSettled(this.publishing);
+    await this.publishing.settled();
     await this.batcher.drained();
     if (this.ownsPool) {
       await this.pool.end();
@@ -140,13 +140,9 @@ export class PostgresClient extends ReliableClientProxy {
     if (rows.length === 0) {
       return;
     }
-    const publishing = this.connect().then(() => this.batcher.insert(rows));
-    this.publishing.add(publishing);
-    try {
-      await publishing;
-    } finally {
-      this.publishing.delete(publishing);
-    }
+    await this.publishing.track(
+      this.connect().then(() => this.batcher.insert(rows)),
+    );
   }
 
   /** Inspection and redrive of one consumer group's dead letters. */

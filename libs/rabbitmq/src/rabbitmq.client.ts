@@ -6,6 +6,7 @@ import {
   JsonCodec,
   newMessageId,
   OutgoingMessage,
+  PublishesInFlight,
   ReliableClientProxy,
   toWireMessage,
   type Envelope,
@@ -55,7 +56,7 @@ export class RabbitMqClient extends ReliableClientProxy {
   private connecting: Promise<void> | undefined;
   private closed = false;
   /** Publishes between their call and their answer; close waits for them. */
-  private readonly publishing = new Set<Promise<void>>();
+  private readonly publishing = new PublishesInFlight();
 
   constructor(options: RabbitMqClientOptions) {
     super();
@@ -101,8 +102,7 @@ export class RabbitMqClient extends ReliableClientProxy {
   async close(): Promise<void> {
     this.closed = true;
     this.pending.failAll('the client closed');
-    // Their outcome goes to their callers; here only their end matters.
-    await Promise.allSettled(this.publishing);
+    await this.publishing.settled();
     try {
       await this.connecting;
     } catch (error) {
@@ -131,13 +131,7 @@ export class RabbitMqClient extends ReliableClientProxy {
   }
 
   async publishEnvelopes(envelopes: readonly Envelope[]): Promise<void> {
-    const publish = this.publishAll(envelopes);
-    this.publishing.add(publish);
-    try {
-      await publish;
-    } finally {
-      this.publishing.delete(publish);
-    }
+    await this.publishing.track(this.publishAll(envelopes));
   }
 
   private async publishAll(envelopes: readonly Envelope[]): Promise<void> {

@@ -1,5 +1,6 @@
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
+  PublishesInFlight,
   ReliableClientProxy,
   toWireMessage,
   type Envelope,
@@ -36,7 +37,7 @@ export class RedisStreamsClient extends ReliableClientProxy {
   private readonly connectTimeoutMs: number;
   private connecting: Promise<void> | undefined;
   /** Publishes between their call and their answer; close waits for them. */
-  private readonly publishing = new Set<Promise<void>>();
+  private readonly publishing = new PublishesInFlight();
 
   constructor(options: RedisStreamsClientOptions = {}) {
     super();
@@ -115,28 +116,13 @@ export class RedisStreamsClient extends ReliableClientProxy {
         fields: encodeEntryFields(wire.headers, wire.body),
       };
     });
-    const publish = this.connect().then(() => this.batcher.publish(entries));
-    this.publishing.add(publish);
-    try {
-      await publish;
-    } finally {
-      this.publishing.delete(publish);
-    }
+    await this.publishing.track(
+      this.connect().then(() => this.batcher.publish(entries)),
+    );
   }
 
   private async publishesSettled(): Promise<void> {
-    if (this.publishing.size === 0) {
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), this.connectTimeoutMs);
-    });
-    // Their outcome goes to their callers; here only their end matters.
-    const settled = Promise.allSettled(this.publishing).then(() => false);
-    const late = await Promise.race([settled, timedOut]);
-    clearTimeout(timer);
-    if (late) {
+    if (!(await this.publishing.settled(this.connectTimeoutMs))) {
       this.logger.warn(
         `closing with ${this.publishing.size} publish(es) unanswered after ` +
           `${this.connectTimeoutMs} ms; they fail with the connection`,
